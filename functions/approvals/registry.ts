@@ -1,0 +1,11 @@
+import { mdfRequestSubject } from './mdf-request.ts';
+import type { ApprovalSubject } from './subjects.ts';
+
+/** Every kind of subject decided through approval links. */
+const subjects = new Map<string, ApprovalSubject<unknown>>([[mdfRequestSubject.kind, mdfRequestSubject as ApprovalSubject<unknown>]]);
+
+export const subjectOf = (kind: string): ApprovalSubject<unknown> => {
+  const subject = subjects.get(kind);
+  if (!subject) throw new Error(`Unknown approval subject: ${kind}`);
+  return subject;
+};

@@ -1,0 +1,62 @@
+import type { Approval, DecidedBy, Decision } from '#domain/approval';
+import type { InternalRole } from '#domain/people';
+import type { Region } from '#domain/regions';
+import type { Refusal, Verdict } from '#domain/verdict';
+import type { Actor, HistoryEvent } from '#store/history';
+import type { Item, TransactItem } from '#store/table';
+
+/**
+ * What the approval machinery (levels, links, confirm page, escalation) needs to
+ * know about a thing being approved. Each kind of subject (MDF request today;
+ * claims and deal registrations next) implements it once; the machinery is shared.
+ */
+export interface SubjectView {
+  /** e.g. `MDF request` */
+  kindLabel: string;
+  title: string;
+  partnerName: string;
+  /** Label/value lines for the email and the confirm page. */
+  facts: [string, string][];
+}
+
+export interface DecisionContext {
+  approval: Approval;
+  decision: Decision;
+  reason?: string;
+  decidedBy: DecidedBy;
+  actor: Actor;
+  now: Date;
+}
+
+export interface SubjectDecision {
+  /** Writes that go into the same transaction as the approval's own. */
+  items: TransactItem[];
+  /** What happens next, in words for the confirm page. */
+  outcome: string;
+}
+
+export interface ApprovalSubject<S> {
+  kind: string;
+  /** The partition holding the subject, its approvals and its history. */
+  partition(subjectId: string): string;
+  /** The subject among its partition's items. */
+  read(items: readonly Item[]): S | undefined;
+  /** Still being decided (otherwise links only show how it ended). */
+  isOpen(subject: S): boolean;
+  view(subject: S): SubjectView;
+  /** Who decides `level`: a role, in a region or globally. */
+  assignment(subject: S, level: string): { role: InternalRole; scope: Region | 'GLOBAL' };
+  /** The region whose business calendar times the SLA. */
+  calendarRegion(subject: S): Region;
+  /** e.g. `level 2 of 3` */
+  levelLabel(subject: S, level: string): string;
+  /** Writes when a level opens (e.g. the subject's current level), in the same transaction. */
+  onOpen(subject: S, approval: Approval, history: HistoryEvent): TransactItem[];
+  /** The subject's writes for a decision, or a refusal shown on the page (the level stays open). */
+  onDecision(subject: S, context: DecisionContext): Promise<Verdict<SubjectDecision>>;
+  /**
+   * The transaction failed on one of the subject's own items: say why, when it is
+   * a refusal the approver should read (e.g. the budget ran short meanwhile).
+   */
+  explainRefusal(subject: S, context: DecisionContext): Promise<Refusal | undefined>;
+}

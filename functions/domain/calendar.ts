@@ -1,0 +1,75 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays, format, isWeekend, startOfDay } from 'date-fns';
+
+/**
+ * Business days: Monday to Friday in the region's time zone, minus the region's
+ * configured holidays. Every deadline is computed from an instant the caller reads
+ * from the one clock, never from the system time here.
+ */
+export interface RegionCalendar {
+  /** IANA time zone, e.g. `Europe/London`. */
+  timeZone: string;
+  /** Calendar dates `YYYY-MM-DD` that are not business days in the region. */
+  holidays: ReadonlySet<string>;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const isIsoDate = (value: string): boolean => {
+  if (!ISO_DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+};
+
+/** The calendar date of `instant` in `timeZone`. */
+export const localDate = (instant: Date, timeZone: string): string => format(new TZDate(instant, timeZone), 'yyyy-MM-dd');
+
+const isBusinessDayAt = (day: TZDate, calendar: RegionCalendar): boolean =>
+  !isWeekend(day) && !calendar.holidays.has(format(day, 'yyyy-MM-dd'));
+
+export const isBusinessDay = (date: string, calendar: RegionCalendar): boolean =>
+  isBusinessDayAt(new TZDate(`${date}T12:00:00`, calendar.timeZone), calendar);
+
+/**
+ * The instant `days` business days after `from`, at the same local time of day.
+ * A start on a weekend or holiday counts from the beginning of the next business day:
+ * two business days from Saturday noon end at the start of Wednesday.
+ */
+export const addBusinessDays = (from: Date, days: number, calendar: RegionCalendar): Date => {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError('days must be a whole number, not negative');
+  let cursor = new TZDate(from, calendar.timeZone);
+  if (!isBusinessDayAt(cursor, calendar)) {
+    cursor = startOfDay(cursor);
+    do cursor = addDays(cursor, 1);
+    while (!isBusinessDayAt(cursor, calendar));
+  }
+  let remaining = days;
+  while (remaining > 0) {
+    cursor = addDays(cursor, 1);
+    if (isBusinessDayAt(cursor, calendar)) remaining -= 1;
+  }
+  return new Date(cursor.getTime());
+};
+
+/** `2026-11-25` → `2026-Q4` (calendar quarters). */
+export const quarterOf = (date: string): string => {
+  const [year, month] = date.split('-').map(Number) as [number, number];
+  return `${year}-Q${Math.floor((month - 1) / 3) + 1}`;
+};
+
+const QUARTER = /^(\d{4})-Q([1-4])$/;
+export const isQuarter = (value: string): boolean => QUARTER.test(value);
+
+/** The last calendar date of a quarter: `2026-Q4` → `2026-12-31`. */
+export const lastDayOfQuarter = (quarter: string): string => {
+  const match = QUARTER.exec(quarter);
+  if (!match) throw new RangeError(`Not a quarter: ${quarter}`);
+  const year = Number(match[1]);
+  const endMonth = Number(match[2]) * 3;
+  const last = new Date(Date.UTC(year, endMonth, 0));
+  return last.toISOString().slice(0, 10);
+};
+
+/** Whole calendar days from `from` to `to` (both `YYYY-MM-DD`), negative when `to` is earlier. */
+export const daysBetween = (from: string, to: string): number =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

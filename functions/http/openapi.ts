@@ -1,0 +1,250 @@
+import { z } from 'zod';
+import { pageOf, problemSchema, idParam } from './schemas.ts';
+import {
+  AssignApprover,
+  AssignmentParams,
+  BudgetParams,
+  CreateDelegation,
+  CreatePartner,
+  CreateUser,
+  HolidayParams,
+  ListQuery,
+  ListUsersQuery,
+  RegionParams,
+  SetBudget,
+  SetCalendar,
+  SetHoliday,
+  UpdatePartner,
+  UpdateUser,
+} from './admin.schemas.ts';
+import { CancelMdfRequest, ListMdfRequestsQuery, MdfRequestSummary, MdfRequestView, SubmitMdfRequest } from './mdf-requests.schemas.ts';
+
+/**
+ * The OpenAPI 3.1 document, generated from the very zod schemas the handlers
+ * validate with (JSON Schema 2020-12 is OpenAPI 3.1's dialect). Each documented
+ * operation names its route key; a test checks they match the manifest's routes.
+ */
+interface Operation {
+  summary: string;
+  tag: string;
+  auth: boolean;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Media type of the body, default JSON. */
+  bodyType?: string;
+  /** Status → response body schema (undefined: no body) or a media type with a description. */
+  responses: Record<number, z.ZodType | { description: string; mediaType?: string } | undefined>;
+  idempotent?: boolean;
+}
+
+const okJson = (schema: z.ZodType) => ({ 200: schema });
+const anyObject = z.record(z.string(), z.unknown());
+const htmlPage = (description: string) => ({ description, mediaType: 'text/html' });
+
+export const operations: Record<string, Operation> = {
+  'POST /mdf/requests': {
+    summary: 'Submit an MDF request (partner user with mdfAdmin)',
+    tag: 'MDF requests',
+    auth: true,
+    body: SubmitMdfRequest,
+    responses: { 201: MdfRequestView, 400: problemSchema, 403: problemSchema, 422: problemSchema, 409: problemSchema },
+    idempotent: true,
+  },
+  'GET /mdf/requests': {
+    summary: "List your organisation's MDF requests, newest first",
+    tag: 'MDF requests',
+    auth: true,
+    query: ListMdfRequestsQuery,
+    responses: { ...okJson(pageOf(MdfRequestSummary)), 400: problemSchema },
+  },
+  'GET /mdf/requests/{id}': {
+    summary: 'An MDF request with its approval progress and full history',
+    tag: 'MDF requests',
+    auth: true,
+    params: idParam,
+    responses: { ...okJson(MdfRequestView), 404: problemSchema },
+  },
+  'POST /mdf/requests/{id}/cancel': {
+    summary: 'Cancel an Open or Approved request (CMM of its region)',
+    tag: 'MDF requests',
+    auth: true,
+    params: idParam,
+    body: CancelMdfRequest,
+    responses: { ...okJson(MdfRequestView), 403: problemSchema, 404: problemSchema, 409: problemSchema },
+  },
+  'GET /mdf/budgets': {
+    summary: 'Regional quarterly MDF budgets: total, reserved, consumed, available, flexi',
+    tag: 'Budgets',
+    auth: true,
+    query: z.object({ region: z.string().optional(), quarter: z.string().optional(), limit: z.number().optional(), cursor: z.string().optional() }),
+    responses: { ...okJson(pageOf(anyObject)), 403: problemSchema },
+  },
+  'GET /approvals': {
+    summary: "The signed-in approver's pending approvals, soonest due first",
+    tag: 'Approvals',
+    auth: true,
+    query: ListQuery,
+    responses: { ...okJson(pageOf(anyObject)), 403: problemSchema },
+  },
+  'GET /approvals/{id}': {
+    summary: 'Confirm page behind an emailed link (changes nothing)',
+    tag: 'Approvals',
+    auth: false,
+    params: z.object({ id: z.string() }),
+    query: z.object({ t: z.string().describe('The link token from the email') }),
+    responses: { 200: htmlPage('What is asked, with Approve and Deny'), 404: htmlPage('Wrong, expired or tampered link') },
+  },
+  'HEAD /approvals/{id}': {
+    summary: 'Headers of the confirm page (changes nothing)',
+    tag: 'Approvals',
+    auth: false,
+    params: z.object({ id: z.string() }),
+    query: z.object({ t: z.string() }),
+    responses: { 200: undefined, 404: undefined },
+  },
+  'POST /approvals/{id}': {
+    summary: 'Decide from the confirm page (form post): approve, or deny with a reason',
+    tag: 'Approvals',
+    auth: false,
+    params: z.object({ id: z.string() }),
+    body: z.object({ t: z.string(), decision: z.enum(['approve', 'deny']), reason: z.string().optional() }),
+    bodyType: 'application/x-www-form-urlencoded',
+    responses: {
+      200: htmlPage('Decided'),
+      404: htmlPage('Wrong, expired or tampered link'),
+      409: htmlPage('Already decided: by whom and when'),
+      422: htmlPage('Refused (a deny without reason, a budget that is short): the page again with the reason'),
+    },
+  },
+  'POST /admin/partners': { summary: 'Add a partner', tag: 'Administration', auth: true, body: CreatePartner, responses: { 201: anyObject, 400: problemSchema, 403: problemSchema }, idempotent: true },
+  'GET /admin/partners': { summary: 'List partners by name', tag: 'Administration', auth: true, query: ListQuery, responses: okJson(pageOf(anyObject)) },
+  'GET /admin/partners/{id}': { summary: 'A partner with its history', tag: 'Administration', auth: true, params: idParam, responses: { ...okJson(anyObject), 404: problemSchema } },
+  'PATCH /admin/partners/{id}': {
+    summary: 'Change a partner (status, track, trainings, Partner Contact, marketing-ready checklist)',
+    tag: 'Administration',
+    auth: true,
+    params: idParam,
+    body: UpdatePartner,
+    responses: { ...okJson(anyObject), 404: problemSchema, 409: problemSchema },
+  },
+  'POST /admin/users': { summary: 'Add a partner or internal user', tag: 'Administration', auth: true, body: CreateUser, responses: { 201: anyObject, 409: problemSchema }, idempotent: true },
+  'GET /admin/users': { summary: "List a partner's users (partnerId) or internal users", tag: 'Administration', auth: true, query: ListUsersQuery, responses: okJson(pageOf(anyObject)) },
+  'GET /admin/users/{id}': { summary: 'A user', tag: 'Administration', auth: true, params: idParam, responses: { ...okJson(anyObject), 404: problemSchema } },
+  'PATCH /admin/users/{id}': { summary: 'Change a user (privileges, roles, manager, active)', tag: 'Administration', auth: true, params: idParam, body: UpdateUser, responses: okJson(anyObject) },
+  'PUT /admin/approvers/{role}/{region}': {
+    summary: 'Assign the approver of a role in a region (or GLOBAL)',
+    tag: 'Administration',
+    auth: true,
+    params: AssignmentParams,
+    body: AssignApprover,
+    responses: { ...okJson(anyObject), 422: problemSchema },
+  },
+  'GET /admin/approvers': { summary: 'Approver assignments', tag: 'Administration', auth: true, query: ListQuery, responses: okJson(pageOf(anyObject)) },
+  'POST /delegations': {
+    summary: 'Name a backup for a date range (your own, or anyone’s as administrator)',
+    tag: 'Delegations',
+    auth: true,
+    body: CreateDelegation,
+    responses: { 201: anyObject, 422: problemSchema },
+    idempotent: true,
+  },
+  'GET /delegations': { summary: 'Delegations (yours; all for administrators)', tag: 'Delegations', auth: true, query: ListQuery, responses: okJson(pageOf(anyObject)) },
+  'DELETE /delegations/{id}': { summary: 'Remove a delegation', tag: 'Delegations', auth: true, params: idParam, responses: { 204: undefined, 404: problemSchema } },
+  'PUT /admin/budgets/{region}/{quarter}': {
+    summary: "Set a region's quarterly MDF budget and target markets",
+    tag: 'Administration',
+    auth: true,
+    params: BudgetParams,
+    body: SetBudget,
+    responses: { ...okJson(anyObject), 409: problemSchema, 422: problemSchema },
+  },
+  'PUT /admin/regions/{region}/calendar': { summary: "Set a region's time zone and working hours", tag: 'Administration', auth: true, params: RegionParams, body: SetCalendar, responses: okJson(anyObject) },
+  'GET /admin/regions/{region}/calendar': { summary: "A region's calendar and holidays", tag: 'Administration', auth: true, params: RegionParams, responses: okJson(anyObject) },
+  'PUT /admin/regions/{region}/holidays/{date}': { summary: 'Add a regional holiday', tag: 'Administration', auth: true, params: HolidayParams, body: SetHoliday, responses: okJson(anyObject) },
+  'DELETE /admin/regions/{region}/holidays/{date}': { summary: 'Remove a regional holiday', tag: 'Administration', auth: true, params: HolidayParams, responses: { 204: undefined } },
+  'GET /openapi.json': { summary: 'This document', tag: 'Documentation', auth: false, responses: { 200: anyObject } },
+  'GET /docs': { summary: 'Human-readable documentation of the API', tag: 'Documentation', auth: false, responses: { 200: htmlPage('The docs page') } },
+};
+
+const jsonSchema = (schema: z.ZodType): Record<string, unknown> => {
+  const id = (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
+  if (id) return { $ref: `#/components/schemas/${id}` };
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
+  return rest;
+};
+
+const parametersOf = (schema: z.ZodObject | undefined, where: 'path' | 'query') =>
+  schema
+    ? Object.entries(schema.shape).map(([name, field]) => ({
+        name,
+        in: where,
+        required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
+        schema: jsonSchema(field as z.ZodType),
+      }))
+    : [];
+
+const responseOf = (status: number, response: Operation['responses'][number]) => {
+  if (response === undefined) return { description: status === 204 ? 'No content' : 'Headers only' };
+  if (response instanceof z.ZodType) {
+    const mediaType = status >= 400 ? 'application/problem+json' : 'application/json';
+    return { description: status >= 400 ? 'Problem (RFC 9457)' : 'OK', content: { [mediaType]: { schema: jsonSchema(response) } } };
+  }
+  return { description: response.description, content: { [response.mediaType ?? 'application/json']: {} } };
+};
+
+let built: Record<string, unknown> | undefined;
+
+export const openApiDocument = (serverUrl?: string): Record<string, unknown> => {
+  built ??= build();
+  return serverUrl ? { ...built, servers: [{ url: serverUrl }] } : built;
+};
+
+const build = (): Record<string, unknown> => {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [routeKey, operation] of Object.entries(operations)) {
+    const [method, path] = routeKey.split(' ') as [string, string];
+    paths[path] ??= {};
+    paths[path][method.toLowerCase()] = {
+      summary: operation.summary,
+      tags: [operation.tag],
+      operationId: `${method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/[/-]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
+      ...(operation.auth ? {} : { security: [] }),
+      parameters: [
+        ...parametersOf(operation.params, 'path'),
+        ...parametersOf(operation.query, 'query'),
+        ...(operation.idempotent
+          ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Same key and body → the first answer; same key, other body → 422' }]
+          : []),
+      ],
+      ...(operation.body
+        ? { requestBody: { required: true, content: { [operation.bodyType ?? 'application/json']: { schema: jsonSchema(operation.body) } } } }
+        : {}),
+      responses: Object.fromEntries(Object.entries(operation.responses).map(([status, response]) => [status, responseOf(Number(status), response)])),
+    };
+  }
+  const components = z.toJSONSchema(z.globalRegistry, { io: 'input', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` }) as {
+    schemas: Record<string, Record<string, unknown>>;
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Channel partner program API',
+      version: '1.0.0',
+      description:
+        'MDF requests and their email approvals, program administration. Errors are application/problem+json (RFC 9457): 400 names each field, 422 names the rule.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    security: [{ cognito: [] }],
+    paths,
+    components: {
+      securitySchemes: { cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito ID token' } },
+      schemas: Object.fromEntries(
+        Object.entries(components.schemas).map(([id, schema]) => {
+          const { $schema: _dialect, $id: _id, ...rest } = schema;
+          return [id, rest];
+        }),
+      ),
+    },
+  };
+};

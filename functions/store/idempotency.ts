@@ -1,0 +1,16 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { dynamoRawClient } from '#shared/dynamodb-client';
+import { tableName } from './table.ts';
+
+/**
+ * Powertools idempotency records in the single table: pk=IDEMPOTENCY,
+ * sk=<function>#<hash of the key>, removed by the table's TTL.
+ */
+export const idempotencyStore = new DynamoDBPersistenceLayer({
+  tableName,
+  keyAttr: 'pk',
+  sortKeyAttr: 'sk',
+  staticPkValue: 'IDEMPOTENCY',
+  expiryAttr: 'ttl',
+  awsSdkV3Client: dynamoRawClient(),
+});

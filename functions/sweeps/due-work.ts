@@ -1,0 +1,79 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { escalate } from '#approvals/escalate';
+import { tellWorkflow } from '#approvals/tell-workflow';
+import * as approvals from '#store/approvals';
+import type { StoredApproval } from '#store/approvals';
+import { dueNow } from '#store/due';
+import * as mdfRequests from '#store/mdf-requests';
+import { recordOf, type Item } from '#store/table';
+import { clock } from '#shared/clock';
+import { logger } from '#shared/logger';
+import { startMdfApproval } from '#workflow/mdf-approval';
+
+/**
+ * The scheduled sweep: for each kind of due work, it reads only the items that
+ * are due now from the sparse due index (no Scan) and does the work. Each kind's
+ * work ends with a conditional write that takes the item out of the index, so a
+ * sweep that runs twice, or two sweeps at once, do each piece of work once.
+ */
+type Outcome = 'done' | 'skipped';
+type DueWork = (item: Item) => Promise<Outcome>;
+
+/** An approval level passed its SLA: remind the approver, send the backup a link of their own. */
+const slaMissed: DueWork = async (item) => ((await escalate(item)) === 'escalated' ? 'done' : 'skipped');
+
+/** A decision was recorded but the workflow was not told (it was unreachable): tell it now. */
+const untoldDecision: DueWork = async (item) => ((await tellWorkflow(String(item.pk), recordOf<StoredApproval>(item))) ? 'done' : 'skipped');
+
+/** A request whose workflow never opened its first level: start it (same name, so harmless if it runs). */
+const unstartedWorkflow: DueWork = async (item) => {
+  const request = mdfRequests.fromItem(item);
+  if (request.status === 'Open') await startMdfApproval(request);
+  await mdfRequests.clearWorkflowStartDue(request.id);
+  return request.status === 'Open' ? 'done' : 'skipped';
+};
+
+export const dueWork: Record<string, DueWork> = {
+  [approvals.SLA_DUE]: slaMissed,
+  [approvals.SIGNAL_DUE]: untoldDecision,
+  [mdfRequests.WORKFLOW_START_DUE]: unstartedWorkflow,
+};
+
+export interface SweepReport {
+  at: string;
+  /** Per kind: items read from the index, work done, skipped (already done elsewhere), failed. */
+  kinds: Record<string, { itemsRead: number; done: number; skipped: number; failed: number }>;
+}
+
+const PARALLEL = 8;
+
+export const sweep = async (now: Date, kinds: Record<string, DueWork> = dueWork): Promise<SweepReport> => {
+  const report: SweepReport = { at: now.toISOString(), kinds: {} };
+  for (const [kind, work] of Object.entries(kinds)) {
+    const counts = { itemsRead: 0, done: 0, skipped: 0, failed: 0 };
+    report.kinds[kind] = counts;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const batch = await dueNow(kind, now, 100, startKey);
+      counts.itemsRead += batch.itemsRead;
+      for (let index = 0; index < batch.items.length; index += PARALLEL) {
+        await Promise.all(
+          batch.items.slice(index, index + PARALLEL).map(async (item) => {
+            try {
+              counts[await work(item)] += 1;
+            } catch (error) {
+              counts.failed += 1;
+              logger.error('Due work failed; it stays due for the next sweep', { kind, pk: String(item.pk), error: error as Error });
+            }
+          }),
+        );
+      }
+      startKey = batch.nextKey;
+    } while (startKey);
+  }
+  logger.info('Sweep finished', { report });
+  return report;
+};
+
+export const handler = middy(async () => sweep(clock.now())).use(injectLambdaContext(logger));

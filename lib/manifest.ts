@@ -1,0 +1,239 @@
+/**
+ * Every Lambda function of the product, as plain data: where its code is, which
+ * routes or workflow steps it serves, and what it may touch. The CDK stack builds
+ * functions, routes and least-privilege grants from this list; the local stack
+ * dispatches HTTP requests and workflow tasks with it; the bundle benchmark measures
+ * each entry. Adding a route means adding it here and in the handler's route table.
+ */
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  method: HttpMethod;
+  /** API Gateway route path, with {param} placeholders. */
+  path: string;
+  /** `jwt`: the Cognito JWT authorizer runs first; `none`: public (email links, docs). */
+  auth: 'jwt' | 'none';
+}
+
+/** A state machine defined by statemachines/<name>.asl.json. */
+export type WorkflowName = 'mdf-request-approval';
+
+export interface Access {
+  /** DynamoDB table access. */
+  table: 'read' | 'readWrite';
+  /** Sends email through SES. */
+  email?: boolean;
+  /** Builds links to the public API (approval pages), so needs its base URL. */
+  links?: boolean;
+  /** Starts executions of these workflows (gets <NAME>_STATE_MACHINE_ARN). */
+  startWorkflows?: WorkflowName[];
+  /** Stops executions of these workflows (gets <NAME>_STATE_MACHINE_ARN). */
+  stopWorkflows?: WorkflowName[];
+  /** Answers task tokens (SendTaskSuccess/Failure) of these workflows. */
+  answerWorkflows?: WorkflowName[];
+}
+
+interface BaseFunction {
+  /** Short unique name; also the local pseudo function name. */
+  name: string;
+  /** Source file, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  access: Access;
+  /** Seconds; defaults to 10. */
+  timeoutSeconds?: number;
+  /** MB; defaults to 512. */
+  memoryMb?: number;
+}
+
+export interface HttpFunction extends BaseFunction {
+  kind: 'http';
+  routes: Route[];
+}
+
+export interface TaskFunction extends BaseFunction {
+  kind: 'task';
+  /** The ASL placeholder `${<substitution>}` that holds this function's ARN. */
+  substitution: string;
+  workflows: WorkflowName[];
+}
+
+export interface SweepFunction extends BaseFunction {
+  kind: 'sweep';
+  /** How often EventBridge runs it. */
+  everyMinutes: number;
+}
+
+export interface TriggerFunction extends BaseFunction {
+  kind: 'cognito-pre-token';
+}
+
+export type FunctionSpec = HttpFunction | TaskFunction | SweepFunction | TriggerFunction;
+
+export const workflows: Record<WorkflowName, { file: string; description: string }> = {
+  'mdf-request-approval': {
+    file: 'statemachines/mdf-request-approval.asl.json',
+    description: 'MDF request approval levels, decided from email links',
+  },
+};
+
+/** Environment variable that carries a workflow's state machine ARN. */
+export const stateMachineArnVariable = (workflow: WorkflowName): string =>
+  `${workflow.toUpperCase().replaceAll('-', '_')}_STATE_MACHINE_ARN`;
+
+const jwt = (method: HttpMethod, path: string): Route => ({ method, path, auth: 'jwt' });
+const open = (method: HttpMethod, path: string): Route => ({ method, path, auth: 'none' });
+
+export const functions: FunctionSpec[] = [
+  {
+    kind: 'http',
+    name: 'mdf-requests',
+    entry: 'functions/http/mdf-requests.ts',
+    description: 'Partners submit, list and read MDF requests; the CMM cancels them',
+    access: {
+      table: 'readWrite',
+      email: true,
+      startWorkflows: ['mdf-request-approval'],
+      stopWorkflows: ['mdf-request-approval'],
+    },
+    routes: [
+      jwt('POST', '/mdf/requests'),
+      jwt('GET', '/mdf/requests'),
+      jwt('GET', '/mdf/requests/{id}'),
+      jwt('POST', '/mdf/requests/{id}/cancel'),
+    ],
+  },
+  {
+    kind: 'http',
+    name: 'mdf-budgets',
+    entry: 'functions/http/mdf-budgets.ts',
+    description: 'Budget owners read regional quarterly MDF budgets',
+    access: { table: 'read' },
+    routes: [jwt('GET', '/mdf/budgets')],
+  },
+  {
+    kind: 'http',
+    name: 'approval-inbox',
+    entry: 'functions/http/approval-inbox.ts',
+    description: "The signed-in approver's pending approvals with due times",
+    access: { table: 'read' },
+    routes: [jwt('GET', '/approvals')],
+  },
+  {
+    kind: 'http',
+    name: 'approval-links',
+    entry: 'functions/http/approval-links.ts',
+    description: 'Confirm page behind an emailed approval link (GET) and the decision (POST)',
+    access: { table: 'readWrite', email: true, links: true, answerWorkflows: ['mdf-request-approval'] },
+    routes: [open('GET', '/approvals/{id}'), open('HEAD', '/approvals/{id}'), open('POST', '/approvals/{id}')],
+  },
+  {
+    kind: 'http',
+    name: 'admin-partners',
+    entry: 'functions/http/admin-partners.ts',
+    description: 'Program administration: partners and their users',
+    access: { table: 'readWrite' },
+    routes: [
+      jwt('POST', '/admin/partners'),
+      jwt('GET', '/admin/partners'),
+      jwt('GET', '/admin/partners/{id}'),
+      jwt('PATCH', '/admin/partners/{id}'),
+      jwt('POST', '/admin/users'),
+      jwt('GET', '/admin/users'),
+      jwt('GET', '/admin/users/{id}'),
+      jwt('PATCH', '/admin/users/{id}'),
+    ],
+  },
+  {
+    kind: 'http',
+    name: 'admin-approvers',
+    entry: 'functions/http/admin-approvers.ts',
+    description: 'Program administration: approvers per role and region, and delegations',
+    access: { table: 'readWrite' },
+    routes: [
+      jwt('PUT', '/admin/approvers/{role}/{region}'),
+      jwt('GET', '/admin/approvers'),
+      jwt('POST', '/delegations'),
+      jwt('GET', '/delegations'),
+      jwt('DELETE', '/delegations/{id}'),
+    ],
+  },
+  {
+    kind: 'http',
+    name: 'admin-program',
+    entry: 'functions/http/admin-program.ts',
+    description: 'Program administration: regional quarterly budgets, calendars and holidays',
+    access: { table: 'readWrite' },
+    routes: [
+      jwt('PUT', '/admin/budgets/{region}/{quarter}'),
+      jwt('PUT', '/admin/regions/{region}/calendar'),
+      jwt('GET', '/admin/regions/{region}/calendar'),
+      jwt('PUT', '/admin/regions/{region}/holidays/{date}'),
+      jwt('DELETE', '/admin/regions/{region}/holidays/{date}'),
+    ],
+  },
+  {
+    kind: 'http',
+    name: 'api-docs',
+    entry: 'functions/http/api-docs.ts',
+    description: 'OpenAPI 3.1 document and its docs page',
+    access: { table: 'read' },
+    memoryMb: 256,
+    routes: [open('GET', '/openapi.json'), open('GET', '/docs')],
+  },
+  {
+    kind: 'task',
+    name: 'ask-approver',
+    entry: 'functions/workflow/ask-approver.ts',
+    description: 'Opens an approval level: records the task token, emails the approver (and backup) a link',
+    substitution: 'AskApproverFunctionArn',
+    workflows: ['mdf-request-approval'],
+    access: { table: 'readWrite', email: true, links: true },
+  },
+  {
+    kind: 'task',
+    name: 'mdf-tell-partner',
+    entry: 'functions/workflow/mdf-tell-partner.ts',
+    description: 'Emails the partner the final outcome of an MDF request',
+    substitution: 'TellPartnerFunctionArn',
+    workflows: ['mdf-request-approval'],
+    access: { table: 'read', email: true },
+  },
+  {
+    kind: 'task',
+    name: 'mdf-not-decided',
+    entry: 'functions/workflow/mdf-not-decided.ts',
+    description: 'Ends an MDF request whose approval level hit the hard timeout as Denied',
+    substitution: 'RecordNotDecidedFunctionArn',
+    workflows: ['mdf-request-approval'],
+    access: { table: 'readWrite', email: true },
+  },
+  {
+    kind: 'sweep',
+    name: 'due-work',
+    entry: 'functions/sweeps/due-work.ts',
+    description: 'Finds work that fell due in the sparse due index: SLA reminders and escalations, retries',
+    everyMinutes: 15,
+    timeoutSeconds: 300,
+    access: {
+      table: 'readWrite',
+      email: true,
+      links: true,
+      startWorkflows: ['mdf-request-approval'],
+      answerWorkflows: ['mdf-request-approval'],
+    },
+  },
+  {
+    kind: 'cognito-pre-token',
+    name: 'pre-token',
+    entry: 'functions/auth/pre-token.ts',
+    description: "Adds the user's partner id, privileges and roles from the table to the ID token",
+    memoryMb: 256,
+    access: { table: 'read' },
+  },
+];
+
+export const httpFunctions = functions.filter((f): f is HttpFunction => f.kind === 'http');
+export const taskFunctions = functions.filter((f): f is TaskFunction => f.kind === 'task');
+export const sweepFunctions = functions.filter((f): f is SweepFunction => f.kind === 'sweep');
