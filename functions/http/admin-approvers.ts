@@ -1,7 +1,6 @@
 import { localDate } from '#domain/calendar';
 import { checkDelegation, roleTitles, type Delegation } from '#domain/people';
 import * as approvers from '#store/approvers';
-import { idempotencyStore } from '#store/idempotency';
 import * as users from '#store/users';
 import { clock } from '#shared/clock';
 import { BadInput, Forbidden, NotFound } from '#shared/errors';
@@ -77,7 +76,7 @@ const removeDelegation = async (event: HttpEvent<unknown, unknown, { id: string 
 export const handler = httpApi({
   'PUT /admin/approvers/{role}/{region}': route(assign, parsePath(AssignmentParams), parseBody(AssignApprover)),
   'GET /admin/approvers': route(listAssignments, parseQuery(ListQuery)),
-  'POST /delegations': route(delegate, parseBody(CreateDelegation), idempotent(idempotencyStore)),
+  'POST /delegations': route(delegate, parseBody(CreateDelegation), idempotent('POST /delegations')),
   'GET /delegations': route(listDelegations, parseQuery(ListQuery)),
   'DELETE /delegations/{id}': route(removeDelegation, parsePath(idParam)),
 });

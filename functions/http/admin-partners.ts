@@ -1,6 +1,5 @@
 import { emptyChecklist, type Partner } from '#domain/partner';
 import type { User } from '#domain/people';
-import { idempotencyStore } from '#store/idempotency';
 import * as partners from '#store/partners';
 import { TransactionRefused } from '#store/table';
 import * as users from '#store/users';
@@ -149,11 +148,11 @@ const updateUser = async (event: HttpEvent<UpdateUser, unknown, { id: string }>)
 };
 
 export const handler = httpApi({
-  'POST /admin/partners': route(createPartner, parseBody(CreatePartner), idempotent(idempotencyStore)),
+  'POST /admin/partners': route(createPartner, parseBody(CreatePartner), idempotent('POST /admin/partners')),
   'GET /admin/partners': route(listPartners, parseQuery(ListQuery)),
   'GET /admin/partners/{id}': route(readPartner, parsePath(idParam)),
   'PATCH /admin/partners/{id}': route(updatePartner, parsePath(idParam), parseBody(UpdatePartner)),
-  'POST /admin/users': route(createUser, parseBody(CreateUser), idempotent(idempotencyStore)),
+  'POST /admin/users': route(createUser, parseBody(CreateUser), idempotent('POST /admin/users')),
   'GET /admin/users': route(listUsers, parseQuery(ListUsersQuery)),
   'GET /admin/users/{id}': route(readUser, parsePath(idParam)),
   'PATCH /admin/users/{id}': route(updateUser, parsePath(idParam), parseBody(UpdateUser)),

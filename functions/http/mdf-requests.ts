@@ -5,7 +5,6 @@ import * as approvals from '#store/approvals';
 import * as approvers from '#store/approvers';
 import * as budgets from '#store/budgets';
 import * as calendars from '#store/calendars';
-import { idempotencyStore } from '#store/idempotency';
 import * as mdfRequests from '#store/mdf-requests';
 import * as partners from '#store/partners';
 import { transact, TransactionRefused } from '#store/table';
@@ -157,7 +156,7 @@ const ensurePartnerCanSee = async (event: HttpEvent<unknown, unknown, { id: stri
 };
 
 export const handler = httpApi({
-  'POST /mdf/requests': route(submit, parseBody(SubmitMdfRequest), idempotent(idempotencyStore)),
+  'POST /mdf/requests': route(submit, parseBody(SubmitMdfRequest), idempotent('POST /mdf/requests')),
   'GET /mdf/requests': route(list, parseQuery(ListMdfRequestsQuery)),
   'GET /mdf/requests/{id}': route(read, parsePath(idParam)),
   'POST /mdf/requests/{id}/cancel': route(cancel, parsePath(idParam), parseBody(CancelMdfRequest)),

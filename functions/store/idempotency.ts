@@ -4,13 +4,15 @@ import { tableName } from './table.ts';
 
 /**
  * Powertools idempotency records in the single table: pk=IDEMPOTENCY,
- * sk=<function>#<hash of the key>, removed by the table's TTL.
+ * sk=<route>#<hash of the key>, removed by the table's TTL. One persistence layer
+ * per route (it keeps per-route configuration).
  */
-export const idempotencyStore = new DynamoDBPersistenceLayer({
-  tableName,
-  keyAttr: 'pk',
-  sortKeyAttr: 'sk',
-  staticPkValue: 'IDEMPOTENCY',
-  expiryAttr: 'ttl',
-  awsSdkV3Client: dynamoRawClient(),
-});
+export const idempotencyStore = (): DynamoDBPersistenceLayer =>
+  new DynamoDBPersistenceLayer({
+    tableName,
+    keyAttr: 'pk',
+    sortKeyAttr: 'sk',
+    staticPkValue: 'IDEMPOTENCY',
+    expiryAttr: 'ttl',
+    awsSdkV3Client: dynamoRawClient(),
+  });
