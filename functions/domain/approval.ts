@@ -87,7 +87,7 @@ export const linkState = (link: LinkRecord | undefined, approval: Approval | und
   return { kind: 'open', approval };
 };
 
-/** "already decided by Dana Smith (for Sam Lee) at 2026-11-25 14:03 UTC" */
+/** "This was already approved by Dana Smith (for Sam Lee) on 2026-11-25 14:03 UTC." */
 export const describeClosedApproval = (approval: Approval): string => {
   const at = approval.decidedAt ? ` on ${approval.decidedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
   switch (approval.status) {

@@ -1,5 +1,7 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, format, isWeekend, startOfDay } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { format } from 'date-fns/format';
+import { isWeekend } from 'date-fns/isWeekend';
 
 /**
  * Business days: Monday to Friday in the region's time zone, minus the region's
@@ -33,22 +35,29 @@ export const isBusinessDay = (date: string, calendar: RegionCalendar): boolean =
 /**
  * The instant `days` business days after `from`, at the same local time of day.
  * A start on a weekend or holiday counts from the beginning of the next business day:
- * two business days from Saturday noon end at the start of Wednesday.
+ * two business days from Saturday noon end at the start of Wednesday. Days are
+ * counted on local calendar dates and the time of day is put back at the end, so
+ * a night when the clocks change does not shift the deadline by an hour.
  */
 export const addBusinessDays = (from: Date, days: number, calendar: RegionCalendar): Date => {
   if (!Number.isInteger(days) || days < 0) throw new RangeError('days must be a whole number, not negative');
-  let cursor = new TZDate(from, calendar.timeZone);
-  if (!isBusinessDayAt(cursor, calendar)) {
-    cursor = startOfDay(cursor);
-    do cursor = addDays(cursor, 1);
-    while (!isBusinessDayAt(cursor, calendar));
+  const start = new TZDate(from, calendar.timeZone);
+  const startsOnBusinessDay = isBusinessDayAt(start, calendar);
+  // Walk whole days from local noon: noon exists on every date, whatever the clocks do.
+  let day = new TZDate(start.getFullYear(), start.getMonth(), start.getDate(), 12, 0, 0, 0, calendar.timeZone);
+  if (!startsOnBusinessDay) {
+    do day = addDays(day, 1);
+    while (!isBusinessDayAt(day, calendar));
   }
   let remaining = days;
   while (remaining > 0) {
-    cursor = addDays(cursor, 1);
-    if (isBusinessDayAt(cursor, calendar)) remaining -= 1;
+    day = addDays(day, 1);
+    if (isBusinessDayAt(day, calendar)) remaining -= 1;
   }
-  return new Date(cursor.getTime());
+  const [hours, minutes, seconds, ms] = startsOnBusinessDay
+    ? [start.getHours(), start.getMinutes(), start.getSeconds(), start.getMilliseconds()]
+    : [0, 0, 0, 0];
+  return new Date(new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), hours, minutes, seconds, ms, calendar.timeZone).getTime());
 };
 
 /** `2026-11-25` → `2026-Q4` (calendar quarters). */

@@ -1,6 +1,6 @@
-import type { Approval } from './approval.ts';
+import { LEVEL_SLA_BUSINESS_DAYS, type Approval } from './approval.ts';
 import { addBusinessDays, localDate, quarterOf, type RegionCalendar } from './calendar.ts';
-import { checkReservation, drawsOnFlexi, type Budget } from './budget.ts';
+import { drawsOnFlexi, FLEXI_PERCENT, flexiRemaining, type Budget } from './budget.ts';
 import { formatUsd, isAtMostPercentOf, type Cents } from './money.ts';
 import { isMarketingReady, marketingReadyItems, missingMarketingReadyItems, type Partner, type PartnerPrivilege } from './partner.ts';
 import type { InternalRole } from './people.ts';
@@ -35,6 +35,11 @@ export const MIN_REQUEST_CENTS: Cents = 100_000;
 export const MAX_FUND_SHARE_PERCENT = 50;
 /** The whole approval aims at seven working days from submission. */
 export const TARGET_BUSINESS_DAYS = 7;
+/**
+ * A flexi-budget request has one more level, with its own two business days
+ * (decision: DOMAIN.md's seven days are for the three standard levels).
+ */
+export const FLEXI_TARGET_BUSINESS_DAYS = TARGET_BUSINESS_DAYS + LEVEL_SLA_BUSINESS_DAYS;
 
 /** Everything the partner fills in (all required). */
 export interface MdfRequestFields {
@@ -110,30 +115,42 @@ export interface Requester {
 
 /**
  * Who may request: an Authorized, marketing-ready partner, through a user with
- * `mdfAdmin`. The refusal names the missing condition.
+ * `mdfAdmin`. The refusal names the missing condition, the first as the rule and
+ * every one of them in `violations`, so nobody has to find them out one by one.
  */
 export const checkRequester = (partner: Partner, user: Requester): Verdict<void> => {
+  const refusals: Refusal[] = [];
   if (!user.privileges.includes('mdfAdmin')) {
-    return refuse('mdf.requires-mdf-admin', 'Only a user with the MDF administrator privilege (mdfAdmin) may submit MDF requests.', {
-      missing: 'mdfAdmin',
-    });
+    refusals.push(
+      refuse('mdf.requires-mdf-admin', 'Only a user with the MDF administrator privilege (mdfAdmin) may submit MDF requests.', { missing: 'mdfAdmin' }),
+    );
   }
   if (partner.status !== 'Authorized') {
-    return refuse(
-      'mdf.partner-authorized',
-      `${partner.legalName} is ${partner.status}; only Authorized partners may request MDF.`,
-      { missing: 'Authorized status', status: partner.status },
+    refusals.push(
+      refuse('mdf.partner-authorized', `${partner.legalName} is ${partner.status}; only Authorized partners may request MDF.`, {
+        missing: 'Authorized status',
+        status: partner.status,
+      }),
     );
   }
   if (!isMarketingReady(partner.marketingReady)) {
     const missing = missingMarketingReadyItems(partner.marketingReady);
-    return refuse(
-      'mdf.partner-marketing-ready',
-      `${partner.legalName} is not marketing-ready; missing: ${missing.map((item) => marketingReadyItems[item]).join(', ')}.`,
-      { missing: missing },
+    refusals.push(
+      refuse(
+        'mdf.partner-marketing-ready',
+        `${partner.legalName} is not marketing-ready; missing: ${missing.map((item) => marketingReadyItems[item]).join(', ')}.`,
+        { missing },
+      ),
     );
   }
-  return accept(undefined);
+  return firstOf(refusals) ?? accept(undefined);
+};
+
+/** The first refusal names the rule; when there are several, all are listed in `violations`. */
+const firstOf = (refusals: Refusal[]): Refusal | undefined => {
+  const [first] = refusals;
+  if (!first || refusals.length === 1) return first;
+  return refuse(first.rule, first.message, { ...first.details, violations: refusals.map(({ rule, message }) => ({ rule, message })) });
 };
 
 /** The region whose approvers and budget a request belongs to. */
@@ -210,18 +227,17 @@ export const checkSubmission = (fields: MdfRequestFields, context: SubmissionCon
     );
   }
   const flexi = budget ? drawsOnFlexi(budget, fields.activityCountry) : false;
-  if (budget && flexi) {
-    const fits = checkReservation(budget, fields.amountRequestedCents, true);
-    if (!fits.ok && fits.rule === 'budget.flexi-limit') {
-      refusals.push(refuse('mdf.flexi-budget-limit', fits.message, fits.details));
-    }
+  if (budget && flexi && fields.amountRequestedCents > flexiRemaining(budget)) {
+    refusals.push(
+      refuse(
+        'mdf.flexi-budget-limit',
+        `The activity is outside ${context.region}'s target markets, so it draws on the flexi budget (${FLEXI_PERCENT} % of the quarter), which has ${formatUsd(flexiRemaining(budget))} left; this request needs ${formatUsd(fields.amountRequestedCents)}.`,
+        { remainingCents: flexiRemaining(budget) },
+      ),
+    );
   }
-  const first = refusals[0];
-  if (first) {
-    return refusals.length === 1
-      ? first
-      : refuse(first.rule, first.message, { ...first.details, violations: refusals.map(({ rule, message }) => ({ rule, message })) });
-  }
+  const refused = firstOf(refusals);
+  if (refused) return refused;
 
   const submittedAt = context.now.toISOString();
   return accept({
@@ -235,7 +251,7 @@ export const checkSubmission = (fields: MdfRequestFields, context: SubmissionCon
     flexi,
     levels: levelsFor(flexi),
     submittedAt,
-    targetDate: addBusinessDays(context.now, TARGET_BUSINESS_DAYS, context.calendar).toISOString(),
+    targetDate: addBusinessDays(context.now, flexi ? FLEXI_TARGET_BUSINESS_DAYS : TARGET_BUSINESS_DAYS, context.calendar).toISOString(),
   });
 };
 

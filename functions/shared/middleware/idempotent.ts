@@ -1,3 +1,4 @@
+import type { MiddlewareObj } from '@middy/core';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { idempotencyStore } from '#store/idempotency';
@@ -8,8 +9,12 @@ import { idempotencyStore } from '#store/idempotency';
  * with another body is refused (422). Without the header the request simply runs.
  * Runs after body parsing, so bodies are compared as parsed JSON, not as bytes.
  */
-export const idempotent = (routeKey: string) =>
-  makeHandlerIdempotent({
+
+/** Errors with which the middleware's own `before` refuses a request: the record is someone else's. */
+const refusedBeforeRunning = new Set(['IdempotencyAlreadyInProgressError', 'IdempotencyValidationError']);
+
+export const idempotent = (routeKey: string): MiddlewareObj => {
+  const powertools = makeHandlerIdempotent({
     persistenceStore: idempotencyStore(),
     keyPrefix: routeKey,
     config: new IdempotencyConfig({
@@ -18,4 +23,17 @@ export const idempotent = (routeKey: string) =>
       throwOnNoIdempotencyKey: false,
       expiresAfterSeconds: 24 * 3600,
     }),
-  });
+  }) as MiddlewareObj;
+  return {
+    ...powertools,
+    // Powertools 2.35's onError deletes the record even when its own `before` refused a
+    // duplicate, removing the lock of the request still running: a third request then
+    // runs again (aws-powertools/powertools-lambda-typescript#5675, fixed upstream after
+    // 2.35). A refused request leaves the record alone; a request that ran and failed
+    // still deletes its own record, so errors are not replayed.
+    onError: async (request) => {
+      if (refusedBeforeRunning.has((request.error as Error | undefined)?.name ?? '')) return;
+      return powertools.onError?.(request);
+    },
+  };
+};

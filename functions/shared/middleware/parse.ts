@@ -9,16 +9,32 @@ import { BadInput, UnsupportedMediaType, type FieldError } from '../errors.ts';
  * query string and the path parameters each become typed values on the event,
  * or a 400 problem naming every wrong field.
  */
-const fieldErrorsOf = (error: unknown, prefix: string): FieldError[] => {
-  const issues = (error as { issues?: z.core.$ZodIssue[] } | undefined)?.issues ?? [];
-  if (issues.length === 0) return [{ field: prefix || 'body', message: 'is not valid' }];
-  return issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    return { field: [prefix, path].filter(Boolean).join('.') || 'body', message: issue.message };
-  });
+interface Issue {
+  message: string;
+  path?: readonly (PropertyKey | { key: PropertyKey })[];
+  code?: string;
+  keys?: string[];
+}
+
+/** The parser's error carries the schema's issues (Standard Schema: an array; zod: `.issues`). */
+const issuesOf = (error: unknown): Issue[] => {
+  const cause = (error as { cause?: unknown } | undefined)?.cause ?? error;
+  if (Array.isArray(cause)) return cause as Issue[];
+  return ((cause as { issues?: Issue[] } | undefined)?.issues ?? []) as Issue[];
 };
 
-const causeOf = (error: unknown) => (error as { cause?: unknown }).cause ?? error;
+const fieldErrorsOf = (error: unknown, prefix: string): FieldError[] => {
+  const issues = issuesOf(error);
+  const fieldOf = (path: readonly (PropertyKey | { key: PropertyKey })[]) =>
+    [prefix, ...path.map((segment) => String(typeof segment === 'object' ? segment.key : segment))].filter(Boolean).join('.') || 'body';
+  if (issues.length === 0) return [{ field: prefix || 'body', message: 'is not valid' }];
+  return issues.flatMap((issue) =>
+    // A field the request may not carry is named itself (e.g. a partnerId in the body: identity comes from the token).
+    issue.code === 'unrecognized_keys' && issue.keys
+      ? issue.keys.map((key) => ({ field: fieldOf([...(issue.path ?? []), key]), message: 'is not a field of this request' }))
+      : [{ field: fieldOf(issue.path ?? []), message: issue.message }],
+  );
+};
 
 interface RawHttpEvent {
   body?: unknown;
@@ -45,7 +61,7 @@ export const parseBody = <S extends z.ZodType>(schema: S): MiddlewareObj<RawHttp
     }
     if (text.trim() === '') throw new BadInput([{ field: 'body', message: 'a JSON body is required' }]);
     const result = parseWithPowertools(text, undefined, JSONStringified(schema), true);
-    if (!result.success) throw new BadInput(fieldErrorsOf(causeOf(result.error), ''));
+    if (!result.success) throw new BadInput(fieldErrorsOf(result.error, ''));
     request.event.body = result.data;
   },
 });
@@ -54,7 +70,7 @@ export const parseBody = <S extends z.ZodType>(schema: S): MiddlewareObj<RawHttp
 export const parseQuery = <S extends z.ZodType>(schema: S): MiddlewareObj<RawHttpEvent> => ({
   before: async (request) => {
     const result = parseWithPowertools(request.event.queryStringParameters ?? {}, undefined, schema, true);
-    if (!result.success) throw new BadInput(fieldErrorsOf(causeOf(result.error), 'query'));
+    if (!result.success) throw new BadInput(fieldErrorsOf(result.error, 'query'));
     request.event.query = result.data;
   },
 });
@@ -63,7 +79,7 @@ export const parseQuery = <S extends z.ZodType>(schema: S): MiddlewareObj<RawHtt
 export const parsePath = <S extends z.ZodType>(schema: S): MiddlewareObj<RawHttpEvent> => ({
   before: async (request) => {
     const result = parseWithPowertools(request.event.pathParameters ?? {}, undefined, schema, true);
-    if (!result.success) throw new BadInput(fieldErrorsOf(causeOf(result.error), 'path'));
+    if (!result.success) throw new BadInput(fieldErrorsOf(result.error, 'path'));
     request.event.params = result.data;
   },
 });
