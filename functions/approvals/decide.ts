@@ -35,7 +35,8 @@ export const lookUpLink = async (approvalId: string, token: unknown): Promise<Li
   if (!isWellFormedToken(token)) return { kind: 'invalid' };
   const link = await approvals.getLink(hashOfToken(token));
   if (!link || link.approvalId !== approvalId) return { kind: 'invalid' };
-  const items = await queryPartition(link.approvalPk);
+  // Consistent: right after someone else's decision, the page must already say who decided.
+  const items = await queryPartition(link.approvalPk, undefined, true);
   const stored = approvals.storedOf(items, link.approvalId);
   const approval = approvals.findApproval(items, link.approvalId);
   const subjectKind = subjectOf(link.subjectKind);

@@ -38,8 +38,18 @@ export const escalate = async (dueItem: Item): Promise<'escalated' | 'skipped'> 
     approvers.delegationsOf(stored.approverId),
     calendars.get(subjectKind.calendarRegion(subject)),
   ]);
-  if (!approver) return 'skipped';
   const now = clock.now();
+  if (!approver) {
+    // Nobody to remind: record it and leave the due index rather than being read by every sweep.
+    logger.error('Escalation impossible: the approver no longer exists', { approvalId: stored.id, approverId: stored.approverId });
+    await transact([
+      ...approvals.escalateItems(stored, partition, [], subjectKind.view(subject).title, now.toISOString()),
+      historyPut(partition, { at: now.toISOString(), by: systemActor('SLA sweep'), action: 'escalation-failed', reason: 'The approver no longer exists' }),
+    ]).catch((error: unknown) => {
+      if (!(error instanceof TransactionRefused)) throw error;
+    });
+    return 'skipped';
+  }
   const delegation = activeDelegation(delegations, localDate(now, calendar.timeZone));
   const candidates = [delegation?.backupId, approver.managerId].filter((id): id is string => !!id && id !== approver.id && !stored.linkHolders.includes(id));
   const backup: User | undefined = candidates[0] ? await users.get(candidates[0]) : undefined;

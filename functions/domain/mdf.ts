@@ -129,7 +129,7 @@ export const checkRequester = (partner: Partner, user: Requester): Verdict<void>
     refusals.push(
       refuse('mdf.partner-authorized', `${partner.legalName} is ${partner.status}; only Authorized partners may request MDF.`, {
         missing: 'Authorized status',
-        status: partner.status,
+        partnerStatus: partner.status,
       }),
     );
   }

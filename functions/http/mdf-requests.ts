@@ -26,6 +26,8 @@ import { idParam } from './schemas.ts';
 
 /** If the workflow has not opened its first level by then, the sweep starts it. */
 const WORKFLOW_START_GRACE_MS = 5 * 60_000;
+/** If stopping the workflow of a canceled request failed, the sweep tries again after this. */
+const WORKFLOW_STOP_RETRY_MS = 60_000;
 
 const submit = async (event: HttpEvent<SubmitMdfRequest>) => {
   const { auth } = event;
@@ -53,7 +55,12 @@ const submit = async (event: HttpEvent<SubmitMdfRequest>) => {
     { at: request.submittedAt, by: actorOf(auth), action: 'submitted', to: 'Open' },
     new Date(now.getTime() + WORKFLOW_START_GRACE_MS).toISOString(),
   );
-  await startMdfApproval(request);
+  try {
+    await startMdfApproval(request);
+  } catch (error) {
+    // The request is recorded and sits in the due index: the sweep starts its workflow.
+    logger.warn('The approval workflow could not be started now; the sweep will start it', { requestId: id, error: (error as Error).name });
+  }
   logger.info('MDF request submitted', { requestId: id, partnerId: partner.id, region, flexi: request.flexi });
   return created(detailView(request, [], [], now, 'partner'), `/mdf/requests/${id}`);
 };
@@ -117,7 +124,15 @@ const cancel = async (event: HttpEvent<CancelMdfRequest, unknown, { id: string }
     const canceled: MdfRequest = { ...request, status: 'Canceled', outcomeReason: event.body.reason, decidedAt: request.decidedAt ?? at };
     try {
       await transact([
-        mdfRequests.transitionItem(request, [request.status], 'Canceled', at, { outcomeReason: event.body.reason }),
+        mdfRequests.transitionItem(
+          request,
+          [request.status],
+          'Canceled',
+          at,
+          { outcomeReason: event.body.reason },
+          // Until the workflow is known to be stopped, the sweep keeps trying.
+          { kind: mdfRequests.WORKFLOW_STOP_DUE, at: new Date(Date.parse(at) + WORKFLOW_STOP_RETRY_MS).toISOString() },
+        ),
         ...pending.flatMap((level) => {
           const stored = approvals.storedOf(items, level.id);
           return stored ? approvals.closeItems(stored, mdfRequests.partitionOf(request.id), 'Canceled', at) : [];
@@ -140,8 +155,13 @@ const cancel = async (event: HttpEvent<CancelMdfRequest, unknown, { id: string }
       if (error instanceof TransactionRefused) continue; // changed meanwhile (a decision, another cancel): read again
       throw error;
     }
-    await stopMdfApproval(request, 'Canceled by the channel marketing manager');
     await sendEmail(requestCanceled(canceled));
+    try {
+      await stopMdfApproval(request, 'Canceled by the channel marketing manager');
+      await mdfRequests.clearDue(request.id, mdfRequests.WORKFLOW_STOP_DUE);
+    } catch (error) {
+      logger.warn('The approval workflow could not be stopped now; the sweep will stop it', { requestId: request.id, error: (error as Error).name });
+    }
     logger.info('MDF request canceled', { requestId: request.id });
     const after = await mdfRequests.getWithPartition(request.id);
     return ok(after ? detailView(after.request, approvals.approvalsOf(after.items), after.history, clock.now(), 'internal') : canceled);

@@ -224,9 +224,11 @@ export const decideItems = (write: DecisionWrite): TransactItem[] => {
         UpdateExpression:
           'SET #status = :status, decision = :decision, decidedAt = :at, decidedBy = :by, duePk = :signal, dueAt = :signalAt' +
           (write.reason ? ', reason = :reason' : ''),
-        ConditionExpression: '#status = :pending AND expiresAt > :at',
+        // The link set read is the one taken out of the inboxes: an escalation in between forces a fresh read.
+        ConditionExpression: '#status = :pending AND expiresAt > :at AND size(linkHashes) = :links',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
+          ':links': write.stored.linkHashes.length,
           ':status': status,
           ':decision': write.decision,
           ':at': at,

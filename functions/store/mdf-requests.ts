@@ -12,12 +12,15 @@ import { queryPage, queryPartition, recordOf, tableName, db, transact, type Item
  * - a partner's requests, newest first: Query gsi1 gsi1pk=PARTNER#<partner>#MDF, gsi1sk=<submittedAt>#<id>
  * - a partner's requests in one status: Query gsi2 gsi2pk=PARTNER#<partner>#MDF#<status>, gsi2sk=<submittedAt>#<id>
  * - requests whose workflow has not confirmed its start: due index duePk=mdf-workflow-start
+ * - canceled requests whose workflow is not yet stopped: due index duePk=mdf-workflow-stop
  */
 const REQUEST = 'REQUEST';
 export const partitionOf = (id: string): string => `MDF#${id}`;
 const key = (id: string) => ({ pk: partitionOf(id), sk: REQUEST });
 
 export const WORKFLOW_START_DUE = 'mdf-workflow-start';
+/** A canceled request whose workflow is not yet known to be stopped. */
+export const WORKFLOW_STOP_DUE = 'mdf-workflow-stop';
 
 const byPartner = (partnerId: string) => `PARTNER#${partnerId}#MDF`;
 const byPartnerAndStatus = (partnerId: string, status: MdfStatus) => `PARTNER#${partnerId}#MDF#${status}`;
@@ -65,8 +68,8 @@ export interface RequestPartition {
   history: HistoryEvent[];
 }
 
-export const getWithPartition = async (id: string): Promise<RequestPartition | undefined> => {
-  const items = await queryPartition(partitionOf(id));
+export const getWithPartition = async (id: string, consistent = false): Promise<RequestPartition | undefined> => {
+  const items = await queryPartition(partitionOf(id), undefined, consistent);
   const requestItem = items.find(isRequestItem);
   return requestItem ? { request: fromItem(requestItem), items, history: historyOf(items) } : undefined;
 };
@@ -84,6 +87,7 @@ export const listOfPartner = async (
 /**
  * Moves a request from one of `from` to `to`, setting `changes` too: one Update,
  * refused when the request is no longer in one of `from` (someone else got there first).
+ * The request leaves the due index, unless `due` puts it back for follow-up work.
  */
 export const transitionItem = (
   request: Pick<MdfRequest, 'id' | 'partnerId'>,
@@ -91,6 +95,7 @@ export const transitionItem = (
   to: MdfStatus,
   at: string,
   changes: Partial<Pick<MdfRequest, 'decidedAt' | 'outcomeReason' | 'approvedAmountCents'>> = {},
+  due?: { kind: string; at: string },
 ): TransactItem => {
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = {
@@ -100,6 +105,11 @@ export const transitionItem = (
     ':one': 1,
   };
   const sets = ['#status = :to', 'gsi2pk = :byStatus', 'updatedAt = :at', 'version = version + :one'];
+  if (due) {
+    sets.push('duePk = :dueKind', 'dueAt = :dueAt');
+    values[':dueKind'] = due.kind;
+    values[':dueAt'] = due.at;
+  }
   for (const [field, value] of Object.entries(changes)) {
     if (value === undefined) continue;
     names[`#${field}`] = field;
@@ -112,7 +122,7 @@ export const transitionItem = (
     Update: {
       TableName: tableName,
       Key: key(request.id),
-      UpdateExpression: `SET ${sets.join(', ')} REMOVE currentLevel, duePk, dueAt`,
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${due ? 'currentLevel' : 'currentLevel, duePk, dueAt'}`,
       ConditionExpression: `#status IN (${fromNames.join(', ')})`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -144,8 +154,8 @@ export const stillOpenItem = (id: string, at: string): TransactItem => ({
   },
 });
 
-/** The workflow is known to have started: the request leaves the due index (no-op when it already left). */
-export const clearWorkflowStartDue = async (id: string): Promise<void> => {
+/** The follow-up work of kind `kind` is done: the request leaves the due index (no-op when it already left). */
+export const clearDue = async (id: string, kind: string): Promise<void> => {
   try {
     await db().send(
       new UpdateCommand({
@@ -153,7 +163,7 @@ export const clearWorkflowStartDue = async (id: string): Promise<void> => {
         Key: key(id),
         UpdateExpression: 'REMOVE duePk, dueAt',
         ConditionExpression: 'duePk = :due',
-        ExpressionAttributeValues: { ':due': WORKFLOW_START_DUE },
+        ExpressionAttributeValues: { ':due': kind },
       }),
     );
   } catch (error) {

@@ -97,6 +97,8 @@ const decodeCursor = (cursor: string, partitionAttribute: string, partitionValue
 
 export interface PageQuery {
   index?: IndexName;
+  /** Strongly consistent (table only): sees every write acknowledged before the read. */
+  consistent?: boolean;
   partitionValue: string;
   /** Only sort keys starting with this. */
   sortPrefix?: string;
@@ -123,6 +125,7 @@ export const queryPage = async (query: PageQuery): Promise<Page<Item>> => {
     ExpressionAttributeValues: query.sortPrefix ? { ':p': query.partitionValue, ':s': query.sortPrefix } : { ':p': query.partitionValue },
     Limit: query.limit,
     ScanIndexForward: !query.newestFirst,
+    ...(query.consistent && !query.index ? { ConsistentRead: true } : {}),
     ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor, keys.partition, query.partitionValue) } : {}),
   };
   const result = await db().send(new QueryCommand(input));
@@ -133,11 +136,11 @@ export const queryPage = async (query: PageQuery): Promise<Page<Item>> => {
 };
 
 /** Every item of one partition of the table (small partitions only: a record with its history). */
-export const queryPartition = async (partitionValue: string, sortPrefix?: string): Promise<Item[]> => {
+export const queryPartition = async (partitionValue: string, sortPrefix?: string, consistent = false): Promise<Item[]> => {
   const items: Item[] = [];
   let cursor: string | undefined;
   do {
-    const page = await queryPage({ partitionValue, limit: 500, cursor, ...(sortPrefix ? { sortPrefix } : {}) });
+    const page = await queryPage({ partitionValue, limit: 500, cursor, consistent, ...(sortPrefix ? { sortPrefix } : {}) });
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);

@@ -9,7 +9,7 @@ import * as mdfRequests from '#store/mdf-requests';
 import { recordOf, type Item } from '#store/table';
 import { clock } from '#shared/clock';
 import { logger } from '#shared/logger';
-import { startMdfApproval } from '#workflow/mdf-approval';
+import { startMdfApproval, stopMdfApproval } from '#workflow/mdf-approval';
 
 /**
  * The scheduled sweep: for each kind of due work, it reads only the items that
@@ -30,14 +30,23 @@ const untoldDecision: DueWork = async (item) => ((await tellWorkflow(String(item
 const unstartedWorkflow: DueWork = async (item) => {
   const request = mdfRequests.fromItem(item);
   if (request.status === 'Open') await startMdfApproval(request);
-  await mdfRequests.clearWorkflowStartDue(request.id);
+  await mdfRequests.clearDue(request.id, mdfRequests.WORKFLOW_START_DUE);
   return request.status === 'Open' ? 'done' : 'skipped';
+};
+
+/** A canceled request whose workflow could not be stopped at the time: stop it now. */
+const unstoppedWorkflow: DueWork = async (item) => {
+  const request = mdfRequests.fromItem(item);
+  await stopMdfApproval(request, 'Canceled by the channel marketing manager');
+  await mdfRequests.clearDue(request.id, mdfRequests.WORKFLOW_STOP_DUE);
+  return 'done';
 };
 
 export const dueWork: Record<string, DueWork> = {
   [approvals.SLA_DUE]: slaMissed,
   [approvals.SIGNAL_DUE]: untoldDecision,
   [mdfRequests.WORKFLOW_START_DUE]: unstartedWorkflow,
+  [mdfRequests.WORKFLOW_STOP_DUE]: unstoppedWorkflow,
 };
 
 export interface SweepReport {

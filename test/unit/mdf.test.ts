@@ -134,10 +134,24 @@ describe('who may request MDF', () => {
         ok: false,
         rule: 'mdf.partner-authorized',
         message: `Northwind Cloud Partners is ${status}; only Authorized partners may request MDF.`,
-        details: { missing: 'Authorized status', status },
+        details: { missing: 'Authorized status', partnerStatus: status },
       });
     },
   );
+
+  it('a user without mdfAdmin at a Prospect partner that is not marketing-ready hears of all three conditions at once', () => {
+    // Act
+    const verdict = checkRequester(partner({ status: 'Prospect', marketingReady: { ...partner().marketingReady, regularCallsHeld: false } }), { privileges: [] });
+
+    // Assess
+    const refusal = refusalOf(verdict);
+    expect(refusal.rule).toBe('mdf.requires-mdf-admin');
+    expect((refusal.details?.violations as { rule: string }[]).map((violation) => violation.rule)).toEqual([
+      'mdf.requires-mdf-admin',
+      'mdf.partner-authorized',
+      'mdf.partner-marketing-ready',
+    ]);
+  });
 
   it('a partner that is not marketing-ready is refused, naming the missing items in words (mdf.partner-marketing-ready)', () => {
     // Prepare

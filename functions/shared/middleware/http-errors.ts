@@ -11,13 +11,14 @@ import type { HttpResponse } from '../http.ts';
 const problemResponse = (problem: Problem, instance: string | undefined): HttpResponse => ({
   statusCode: problem.status,
   headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+  // Extensions first: the standard members always win over a field of the same name.
   body: JSON.stringify({
+    ...problem.extensions(),
     type: problem.type,
     title: problem.title,
     status: problem.status,
     detail: problem.message,
     ...(instance ? { instance } : {}),
-    ...problem.extensions(),
   }),
 });
 
