@@ -1,0 +1,94 @@
+/** What each benchmark script writes (JSON) and bench/run.ts reads to write bench/README.md. */
+
+export interface InputBytes {
+  path: string;
+  bytes: number;
+}
+
+export interface BundleFigure {
+  name: string;
+  entry: string;
+  file: string;
+  sizeBytes: number;
+  sizeKB: number;
+  gzipKB: number;
+  modules: number;
+  /** The package with the most bytes in this bundle (node_modules name, or `(this repository)`). */
+  topPackage: InputBytes;
+  medianLoadMs?: number;
+  /** Interquartile range of the load times: how noisy the median is. */
+  loadP25Ms?: number;
+  loadP75Ms?: number;
+  loadRatio?: number;
+  loadSamples: number;
+  loadErrors: string[];
+}
+
+export interface BundleResults {
+  esbuildVersion: string;
+  repetitions: number;
+  /** No new repetition starts after this many seconds of loading, once minRepetitions are done. */
+  loadBudgetSeconds: number;
+  minRepetitions: number;
+  targets: { sizeKB: number; loadRatio: number };
+  bare: { specifier: string; resolved: string; medianLoadMs: number; loadP25Ms: number; loadP75Ms: number; loadSamples: number; loadErrors: string[] };
+  bundles: BundleFigure[];
+  aboveSizeTarget: string[];
+  aboveLoadTarget: string[];
+  /** Functions whose bundle threw while loading (at least once). */
+  failedToLoad: string[];
+  largest: { name: string; topModules: InputBytes[]; topPackages: InputBytes[] };
+}
+
+export interface LatencySummary {
+  calls: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export type SubmitOperation = 'handler' | 'handlerWithIdempotencyKey' | 'raw' | 'rawAndStartExecution';
+
+export interface SubmitResults {
+  rounds: number;
+  warmupRounds: number;
+  pauseMs: number;
+  seconds: number;
+  targets: { p50Ratio: number; p99Ratio: number };
+  figures: Record<SubmitOperation, LatencySummary>;
+  ratios: {
+    handlerVsRaw: { p50: number; p99: number };
+    handlerWithIdempotencyKeyVsRaw: { p50: number; p99: number };
+    handlerVsRawAndStartExecution: { p50: number; p99: number };
+  };
+  checks: {
+    handlerCalls: number;
+    non201Answers: number;
+    firstFailure?: string | undefined;
+    executionsStartedByHandler: number;
+    /** DynamoDB operations of one call, in the order they were sent (recorded once, before the timed rounds). */
+    dynamoOperations: { handler: string[]; handlerWithIdempotencyKey: string[]; raw: string[] };
+  };
+}
+
+export interface TransitionPath {
+  path: string;
+  description: string;
+  status: string;
+  transitions: number;
+  statesEntered: number;
+  retries: number;
+  states: string[];
+  historyEvents: number;
+  usdPerExecution: number;
+  usdPerMillionExecutions: number;
+}
+
+export interface TransitionResults {
+  definition: string;
+  targets: { transitions: number };
+  usdPer1000Transitions: number;
+  approverTasksCalled: number;
+  paths: TransitionPath[];
+}

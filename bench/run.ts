@@ -1,0 +1,299 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
+import { resolve } from 'node:path';
+import type { BundleResults, SubmitResults, TransitionResults } from './results.ts';
+import { outDir, rootDir } from './support.ts';
+
+/**
+ * `npm run bench`: runs each benchmark script in its own Node process, one after the other (so
+ * they do not disturb each other), then rewrites bench/README.md with this run's figures, the
+ * targets beside them, and the machine they were measured on. Benchmarks are not tests: nothing
+ * here asserts; a script that fails is reported in the README and makes the exit code 1.
+ */
+interface Script {
+  name: 'bundles' | 'submit-latency' | 'approval-transitions';
+  file: string;
+  timeoutSeconds: number;
+}
+
+const scripts: Script[] = [
+  { name: 'bundles', file: 'bench/bundles.ts', timeoutSeconds: 240 },
+  { name: 'submit-latency', file: 'bench/submit-latency.ts', timeoutSeconds: 180 },
+  { name: 'approval-transitions', file: 'bench/approval-transitions.ts', timeoutSeconds: 60 },
+];
+
+const say = (line: string) => void process.stderr.write(`${line}\n`);
+
+const runScript = (script: Script): { results?: unknown; error?: string; seconds: number } => {
+  const out = resolve(outDir, `${script.name}.json`);
+  rmSync(out, { force: true });
+  const started = Date.now();
+  say(`\n▶ ${script.file}`);
+  // stdout of a script is the product's own log output (discarded); progress comes on stderr.
+  const child = spawnSync(process.execPath, ['--import', 'tsx', script.file, '--out', out], {
+    cwd: rootDir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: script.timeoutSeconds * 1000,
+    killSignal: 'SIGTERM',
+  });
+  const seconds = Math.round((Date.now() - started) / 100) / 10;
+  if (child.error) return { error: child.error.message, seconds };
+  if (child.status !== 0) return { error: `exited with ${child.signal ?? `code ${child.status}`}`, seconds };
+  if (!existsSync(out)) return { error: 'wrote no results', seconds };
+  return { results: JSON.parse(readFileSync(out, 'utf8')) as unknown, seconds };
+};
+
+// ---------------------------------------------------------------------------------------------
+// The machine
+
+const machine = () => {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const cpuModel = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
+  const osRelease = existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '';
+  const distribution = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(osRelease)?.[1];
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  return {
+    cpu: cpuModel,
+    cores: cpus().length,
+    ramGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    os: `${distribution ? `${distribution}, ` : ''}${type()} ${release()} ${arch()}`,
+    java: java.status === 0 ? (java.stderr || java.stdout).split('\n')[0]?.trim() : undefined,
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// README
+
+const verdict = (ok: boolean) => (ok ? 'within target' : '**above target**');
+const fmt = (value: number | undefined, digits = 1) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const table = (header: string[], rows: (string | number)[][]) =>
+  [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+const bundlesSection = (r: BundleResults): string => {
+  const largest = r.bundles.find((b) => b.name === r.largest.name);
+  const total = largest?.sizeBytes ?? 1;
+  const above = [...new Set([...r.aboveSizeTarget, ...r.aboveLoadTarget])];
+  const failures = r.bundles.filter((b) => b.loadErrors.length > 0);
+  return `## 1. Bundle size and load time — \`bench/bundles.ts\`
+
+**How it is measured.** Every function in \`lib/manifest.ts\` is bundled with esbuild ${r.esbuildVersion} using exactly
+\`esbuildOptions\` from \`lib/bundling.ts\` (the options the CDK \`NodejsFunction\`s get: ESM, minified, tree-shaken,
+AWS SDK bundled), adding only \`entryPoints\`, \`outdir\` (\`bench/.out/bundles/\`), the working directory, the log level
+and a metafile, none of which changes the output. Size is the
+minified \`.mjs\` on disk (1 KB = 1,024 bytes; gzip size for reference). Load time is the \`await import()\` of the
+bundle timed inside a fresh \`node\` process (\`bench/load-once.mjs\`, dummy settings such as \`TABLE_NAME\` in its
+environment, no compile cache), against the same for the bare \`${r.bare.specifier}\` package as Node resolves it
+(\`${r.bare.resolved}\` and its dependencies from node_modules); ${r.repetitions} repetitions, each loading every bundle
+once and the bare package twice, in a new random order (no new repetition starts after ${r.loadBudgetSeconds} s once ${r.minRepetitions} are done); medians,
+and the ratio bundle ÷ bare.
+
+Bare \`${r.bare.specifier}\`: median **${fmt(r.bare.medianLoadMs)} ms** (p25–p75 ${fmt(r.bare.loadP25Ms)}–${fmt(r.bare.loadP75Ms)} ms; ${r.bare.loadSamples} loads${r.bare.loadErrors.length ? `, errors: ${r.bare.loadErrors.join('; ')}` : ''}).
+
+${table(
+  ['Function', 'Size (KB)', 'gzip (KB)', 'Modules', 'Largest package (KB)', 'Median load (ms)', 'p25–p75 (ms)', 'Load ÷ bare', 'Size ≤ ' + r.targets.sizeKB + ' KB', 'Load ≤ ' + r.targets.loadRatio + '×'],
+  r.bundles.map((b) => [
+    `\`${b.name}\``,
+    fmt(b.sizeKB),
+    fmt(b.gzipKB),
+    b.modules,
+    `\`${b.topPackage.path}\` ${fmt(b.topPackage.bytes / 1024)}`,
+    b.medianLoadMs === undefined ? `failed to load: ${b.loadErrors.join('; ').replaceAll('|', '\\|')}` : fmt(b.medianLoadMs),
+    b.loadP25Ms === undefined ? '–' : `${fmt(b.loadP25Ms)}–${fmt(b.loadP75Ms)}`,
+    b.loadRatio === undefined ? '–' : `${fmt(b.loadRatio, 2)}×`,
+    verdict(b.sizeKB <= r.targets.sizeKB),
+    b.loadRatio === undefined ? '**failed to load**' : verdict(b.loadRatio <= r.targets.loadRatio),
+  ]),
+)}
+
+Above target: ${above.length === 0 ? 'none.' : `${r.aboveSizeTarget.length} of ${r.bundles.length} on size (${r.aboveSizeTarget.map((n) => `\`${n}\``).join(', ') || 'none'}), ${r.aboveLoadTarget.length} on load time (${r.aboveLoadTarget.map((n) => `\`${n}\``).join(', ') || 'none'}).`}
+${failures.length ? `\n**Failed to load** (the error the bundle threw): ${failures.map((b) => `\`${b.name}\` — ${b.loadErrors.join('; ')}`).join('; ')}.\n` : ''}
+What to trim — the largest bundle, \`${r.largest.name}\` (${fmt(largest?.sizeKB)} KB), by bytes in the output (esbuild metafile):
+
+${table(
+  ['Top 5 input modules', 'KB', 'Share'],
+  r.largest.topModules.map((m) => [`\`${m.path}\``, fmt(m.bytes / 1024), `${fmt((m.bytes / total) * 100)} %`]),
+)}
+
+${table(
+  ['The same bytes summed by package', 'KB', 'Share'],
+  r.largest.topPackages.map((m) => [`\`${m.path}\``, fmt(m.bytes / 1024), `${fmt((m.bytes / total) * 100)} %`]),
+)}
+`;
+};
+
+const submitSection = (r: SubmitResults): string => {
+  const f = r.figures;
+  const row = (label: string, s: SubmitResults['figures']['raw']) => [label, s.calls, fmt(s.p50Ms, 2), fmt(s.p90Ms, 2), fmt(s.p99Ms, 2), fmt(s.maxMs, 2)];
+  const ok50 = r.ratios.handlerVsRaw.p50 <= r.targets.p50Ratio;
+  const ok99 = r.ratios.handlerVsRaw.p99 <= r.targets.p99Ratio;
+  return `## 2. Submit latency — \`bench/submit-latency.ts\`
+
+**How it is measured.** DynamoDB Local (in memory, same table and indexes as the CDK table) and the local Step
+Functions endpoint run in the benchmark's machine; the local seed is written. The real handler
+\`functions/http/mdf-requests.ts\` is called in-process the way the local stack calls it (\`local/functions.ts\`), with
+the API Gateway HTTP API (payload 2.0) event \`local/api-server.ts\` builds for \`POST /mdf/requests\`, carrying the
+JWT claims of the seeded partner user \`usr_alice\` (Acme, EMEA; a valid request in Germany, a target market: three
+levels). The **raw** baseline makes the DynamoDB calls the handler makes, directly with the same document client:
+GetItem partner, then GetItem budget ∥ Query of the region's calendar partition, then TransactWriteItems of the
+request Put + history Put (items copied from one the handler wrote, with a new id: same items, same sizes, same
+conditions). The four kinds of call are interleaved in a new random order every round, ${r.warmupRounds} warm-up
+rounds then ${r.rounds} measured rounds, a ${r.pauseMs} ms pause before each call; each call timed with
+\`performance.now()\`. p99 of ${r.rounds} calls is the ${Math.ceil(r.rounds * 0.99)}th slowest (nearest rank).
+The handler logs at INFO as deployed (stdout, discarded). Took ${fmt(r.seconds)} s. DynamoDB Local (Java, on this
+machine) is not DynamoDB: the absolute milliseconds say little about AWS, the ratio says what the handler adds.
+
+**What the ratio measures** — what the handler does beyond the raw calls: the middy middleware chain (Powertools
+logger context, problem+json error handler, JWT claims → caller), the body's JSON parse and zod validation
+(Powertools parser), the Idempotency-Key middleware (without the header it only looks for it), the domain checks
+(\`checkSubmission\`: requester, fields, budget, flexi; seven business days on the region's calendar), building the
+item and the detail view (JSON response), one INFO log line, and the **StartExecution** call to the local Step
+Functions endpoint over HTTP (in AWS a StartExecution is a network round trip of its own; here it is a loopback
+call to an in-process endpoint). With an Idempotency-Key, Powertools also writes its record before the handler runs
+(conditional PutItem, IN_PROGRESS) and updates it after (UpdateItem, COMPLETED, with the response).
+
+${table(
+  ['Call', 'Calls', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'max (ms)'],
+  [
+    row('Handler, no Idempotency-Key', f.handler),
+    row('Handler, fresh Idempotency-Key per call', f.handlerWithIdempotencyKey),
+    row('Raw DynamoDB calls', f.raw),
+    row('Raw DynamoDB calls + StartExecution', f.rawAndStartExecution),
+  ],
+)}
+
+${table(
+  ['Ratio', 'p50', 'Target', '', 'p99', 'Target', ''],
+  [
+    ['Handler ÷ raw', `${fmt(r.ratios.handlerVsRaw.p50, 2)}×`, `≤ ${r.targets.p50Ratio}×`, verdict(ok50), `${fmt(r.ratios.handlerVsRaw.p99, 2)}×`, `≤ ${r.targets.p99Ratio}×`, verdict(ok99)],
+    [
+      'Handler with Idempotency-Key ÷ raw (separate figure)',
+      `${fmt(r.ratios.handlerWithIdempotencyKeyVsRaw.p50, 2)}×`,
+      '–',
+      '',
+      `${fmt(r.ratios.handlerWithIdempotencyKeyVsRaw.p99, 2)}×`,
+      '–',
+      '',
+    ],
+    ['Handler ÷ (raw + StartExecution): the in-process work alone', `${fmt(r.ratios.handlerVsRawAndStartExecution.p50, 2)}×`, '–', '', `${fmt(r.ratios.handlerVsRawAndStartExecution.p99, 2)}×`, '–', ''],
+  ],
+)}
+
+Checks: ${r.checks.handlerCalls} handler calls, ${r.checks.non201Answers} answered other than 201${r.checks.firstFailure ? ` (first: ${r.checks.firstFailure})` : ''};
+${r.checks.executionsStartedByHandler} of them started their workflow execution on the local endpoint. DynamoDB operations of one
+call, as sent through the shared client: handler ${r.checks.dynamoOperations.handler.join(', ')}; raw
+${r.checks.dynamoOperations.raw.join(', ')}; handler with Idempotency-Key ${r.checks.dynamoOperations.handlerWithIdempotencyKey.join(', ')}.
+`;
+};
+
+const transitionsSection = (r: TransitionResults): string => {
+  const approved = r.paths.find((p) => p.path === 'approved');
+  return `## 3. Approval workflow state transitions — \`bench/approval-transitions.ts\`
+
+**How it is measured.** One execution per path of the real \`${r.definition}\` on the local Step Functions endpoint
+(\`local/sfn-endpoint.ts\`), with fake task functions: the approver task answers its task token at once
+(SendTaskSuccess, or SendTaskFailure \`Denied\` where the path denies), the partner email task returns \`{}\`. The
+count comes from GetExecutionHistory. **Counting rule:** AWS bills a Standard workflow per state transition,
+counted each time a step of the workflow is executed, including retries; so one transition per \`…StateEntered\`
+event in the history, plus one per retry attempt (\`StateRetried\` in the raw event logs; none occur here).
+Starting and ending the execution are not steps. Cost at $${r.usdPer1000Transitions} per 1,000 transitions
+(Lambda invocations, DynamoDB and SES are not in it).
+
+${table(
+  ['Path', 'Status', 'Transitions', 'Target', '', 'USD per request', 'USD per million requests', 'States entered'],
+  r.paths.map((p) => [
+    p.description,
+    p.status,
+    p.transitions,
+    `≤ ${r.targets.transitions}`,
+    verdict(p.transitions <= r.targets.transitions),
+    `$${p.usdPerExecution.toFixed(6)}`,
+    `$${p.usdPerMillionExecutions.toFixed(2)}`,
+    p.states.join(' → '),
+  ]),
+)}
+
+An approved request (three levels) costs **${approved ? `${approved.transitions} transitions = $${approved.usdPerExecution.toFixed(6)}` : '–'}** in Step Functions.
+`;
+};
+
+const summarySection = (b?: BundleResults, s?: SubmitResults, t?: TransitionResults): string => {
+  const rows: string[][] = [];
+  if (b) {
+    const biggest = b.bundles.reduce((x, y) => (y.sizeKB > x.sizeKB ? y : x));
+    const loaded = b.bundles.filter((x) => x.loadRatio !== undefined);
+    const slowest = loaded.length ? loaded.reduce((x, y) => ((y.loadRatio ?? 0) > (x.loadRatio ?? 0) ? y : x)) : undefined;
+    rows.push(['Largest bundle', `${fmt(biggest.sizeKB)} KB (\`${biggest.name}\`)`, `≤ ${b.targets.sizeKB} KB each`, verdict(b.aboveSizeTarget.length === 0) + (b.aboveSizeTarget.length ? ` (${b.aboveSizeTarget.length} of ${b.bundles.length})` : '')]);
+    rows.push([
+      'Slowest bundle load ÷ bare client-dynamodb',
+      slowest ? `${fmt(slowest.loadRatio, 2)}× (\`${slowest.name}\`)` : '–',
+      `≤ ${b.targets.loadRatio}×`,
+      verdict(b.aboveLoadTarget.length === 0) +
+        (b.aboveLoadTarget.length ? ` (${b.aboveLoadTarget.length} of ${b.bundles.length})` : '') +
+        (b.failedToLoad.length ? `; **${b.failedToLoad.length} failed to load** (${b.failedToLoad.map((n) => `\`${n}\``).join(', ')})` : ''),
+    ]);
+  }
+  if (s) {
+    rows.push(['Submit p50, handler ÷ raw DynamoDB calls', `${fmt(s.ratios.handlerVsRaw.p50, 2)}× (${fmt(s.figures.handler.p50Ms)} ms ÷ ${fmt(s.figures.raw.p50Ms)} ms)`, `≤ ${s.targets.p50Ratio}×`, verdict(s.ratios.handlerVsRaw.p50 <= s.targets.p50Ratio)]);
+    rows.push(['Submit p99, handler ÷ raw DynamoDB calls', `${fmt(s.ratios.handlerVsRaw.p99, 2)}× (${fmt(s.figures.handler.p99Ms)} ms ÷ ${fmt(s.figures.raw.p99Ms)} ms)`, `≤ ${s.targets.p99Ratio}×`, verdict(s.ratios.handlerVsRaw.p99 <= s.targets.p99Ratio)]);
+  }
+  if (t) {
+    for (const p of t.paths) rows.push([`Transitions: ${p.description}`, `${p.transitions} ($${p.usdPerExecution.toFixed(6)})`, `≤ ${t.targets.transitions}`, verdict(p.transitions <= t.targets.transitions)]);
+  }
+  return table(['Figure', 'Measured', 'Target', ''], rows);
+};
+
+const main = (): void => {
+  mkdirSync(outDir, { recursive: true });
+  const started = Date.now();
+  const loadBefore = loadavg()[0] ?? 0;
+  const outcomes = new Map<Script['name'], ReturnType<typeof runScript>>();
+  for (const script of scripts) {
+    const outcome = runScript(script);
+    outcomes.set(script.name, outcome);
+    say(outcome.error ? `✗ ${script.name}: ${outcome.error} (${outcome.seconds} s)` : `✓ ${script.name} (${outcome.seconds} s)`);
+  }
+  const totalSeconds = Math.round((Date.now() - started) / 1000);
+  const loadAfter = loadavg()[0] ?? 0;
+  const bundles = outcomes.get('bundles')?.results as BundleResults | undefined;
+  const submit = outcomes.get('submit-latency')?.results as SubmitResults | undefined;
+  const transitions = outcomes.get('approval-transitions')?.results as TransitionResults | undefined;
+  const m = machine();
+  const failed = [...outcomes].filter(([, o]) => o.error);
+  const date = new Date();
+
+  const readme = `# Benchmarks
+
+Written by \`npm run bench\` (\`bench/run.ts\`) on every run: the figures below are this run's, measured
+${date.toISOString().replace('T', ' ').slice(0, 16)} UTC on the machine below. They are measurements, not
+tests: nothing here asserts, nothing runs in \`npm test\`. Compare figures only between runs on the same machine.
+
+| Machine | |
+| --- | --- |
+| CPU | ${m.cpu} |
+| Cores | ${m.cores} (logical CPUs seen by Node) |
+| RAM | ${m.ramGiB} GiB |
+| Node | ${m.node} |
+| OS | ${m.os} |
+| Java (DynamoDB Local) | ${m.java ?? 'not found'} |
+| Load average (1 min), start → end of the run | ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} (other work on the machine shows here; it makes the timings noisier) |
+
+The whole run took ${totalSeconds} s (${scripts.map((s) => `${s.name} ${outcomes.get(s.name)?.seconds ?? '–'} s`).join(', ')}).
+${failed.length ? `\n**Failed this run:** ${failed.map(([name, o]) => `\`${name}\` (${o.error})`).join(', ')}; its section is missing.\n` : ''}
+## Summary
+
+${summarySection(bundles, submit, transitions)}
+
+Each script runs on its own too (\`npx tsx bench/<name>.ts\`; results in \`bench/.out/<name>.json\`); only
+\`npm run bench\` rewrites this file.
+
+${bundles ? bundlesSection(bundles) : ''}
+${submit ? submitSection(submit) : ''}
+${transitions ? transitionsSection(transitions) : ''}`;
+  writeFileSync(resolve(rootDir, 'bench/README.md'), `${readme.replace(/\n{3,}/g, '\n\n').trimEnd()}\n`);
+  say(`\nbench/README.md written (${totalSeconds} s).`);
+  if (failed.length) process.exitCode = 1;
+};
+
+main();
