@@ -1,5 +1,7 @@
 import type { BuildOptions } from 'esbuild';
+import { join } from 'node:path';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { repositoryRoot } from './paths.ts';
 
 /**
  * How every Lambda function is bundled, in one place, so the deployed bundles and
@@ -12,6 +14,8 @@ import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodej
  * - `require` is recreated for the CommonJS dependencies that call it inside an ES
  *   module (esbuild's `__require` shim throws without it).
  * - No source map in the bundle: it doubles the size and the cold start.
+ * - The SDK's default credential chain is replaced by the environment provider
+ *   (lib/lambda-credentials.ts): in Lambda the credentials are always there.
  */
 
 /** Recreates `require` in the ES module bundle for CommonJS dependencies. */
@@ -19,6 +23,9 @@ const requireShim =
   "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
 
 const nodeTarget = 'node22';
+
+/** Lambda's credentials are environment variables: bundle only that provider. */
+const credentialsAlias = { '@aws-sdk/credential-provider-node': join(repositoryRoot, 'lib/lambda-credentials.ts') };
 
 /** Options for esbuild's `build()` (the benchmark); add `entryPoints` and `outdir`/`outfile`. */
 export const esbuildOptions = {
@@ -34,6 +41,7 @@ export const esbuildOptions = {
   outExtension: { '.js': '.mjs' },
   // Nothing is external: the AWS SDK v3 is bundled too.
   external: [],
+  alias: credentialsAlias,
 } satisfies BuildOptions;
 
 /** The same options as the `bundling` props of a CDK `NodejsFunction` (which writes `index.mjs` for ESM). */
@@ -46,7 +54,10 @@ export const nodejsBundling: BundlingOptions = {
   banner: esbuildOptions.banner.js,
   bundleAwsSDK: true,
   externalModules: [...esbuildOptions.external],
-  esbuildArgs: { '--tree-shaking': 'true' },
+  esbuildArgs: {
+    '--tree-shaking': 'true',
+    ...Object.fromEntries(Object.entries(credentialsAlias).map(([module, file]) => [`--alias:${module}`, file])),
+  },
   // esbuild is a local devDependency: no Docker needed (nor available) to bundle.
   forceDockerBundling: false,
 };

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -10,8 +10,16 @@ import { acknowledgeWildcardResource } from './acknowledge.ts';
 import { nodejsBundling } from './bundling.ts';
 import type { DataTable } from './data-table.ts';
 import type { EmailSender } from './email.ts';
-import { type FunctionSpec, functions as manifestFunctions, stateMachineArnVariable, type WorkflowName } from './manifest.ts';
+import {
+  type Access,
+  type FunctionSpec,
+  functions as manifestFunctions,
+  stateMachineArnVariable,
+  taskFunctions,
+  type WorkflowName,
+} from './manifest.ts';
 import { repositoryRoot } from './paths.ts';
+import { claimFilesPrefix, type Storage } from './storage.ts';
 import type { Workflows } from './workflows.ts';
 
 /** DynamoDB actions of a reader. No Scan: every read is a key or index Query. */
@@ -19,9 +27,22 @@ const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb
 /** DynamoDB actions a writer adds; transactions are authorised by these same actions. */
 const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
+/**
+ * S3 actions of each `attachments` access, on claim files only. `read` covers presigned
+ * downloads and HeadObject (both authorised by s3:GetObject), `write` presigned POST
+ * uploads (signed by the function's role, so the role needs s3:PutObject), `manage`
+ * deleting a rejected upload. No s3:ListBucket: without it a missing key answers 403, not 404.
+ */
+const attachmentActions: Record<NonNullable<Access['attachments']>[number], string> = {
+  read: 's3:GetObject',
+  write: 's3:PutObject',
+  manage: 's3:DeleteObject',
+};
+
 export interface FunctionsProps {
   readonly data: DataTable;
   readonly email: EmailSender;
+  readonly storage: Storage;
   /** Base URL of the public API for the links in emails (approval pages). */
   readonly publicBaseUrl: string;
   /** Hard ceiling of one approval level, handed to the workflows the functions start. */
@@ -49,10 +70,13 @@ export class Functions extends Construct {
     return fn;
   }
 
-  /** A sweep function and the queue that collects its runs that failed after every retry. */
+  /**
+   * A function invoked asynchronously (a sweep by EventBridge, an upload function by S3)
+   * and the queue that collects its invocations that failed after every retry.
+   */
   sweep(name: string): { fn: NodejsFunction; deadLetterQueue: IQueue } {
     const fn = this.get(name);
-    if (!fn.deadLetterQueue) throw new Error(`Function "${name}" is not a sweep: it has no dead-letter queue`);
+    if (!fn.deadLetterQueue) throw new Error(`Function "${name}" is not invoked asynchronously: it has no dead-letter queue`);
     return { fn, deadLetterQueue: fn.deadLetterQueue };
   }
 
@@ -65,28 +89,57 @@ export class Functions extends Construct {
     for (const spec of manifestFunctions) {
       const fn = this.get(spec.name);
       const { startWorkflows = [], stopWorkflows = [], answerWorkflows = [] } = spec.access;
-      for (const name of new Set<WorkflowName>([...startWorkflows, ...stopWorkflows])) {
+      if (startWorkflows.length + stopWorkflows.length + answerWorkflows.length === 0) continue;
+
+      const withArn = new Set<WorkflowName>([...startWorkflows, ...stopWorkflows]);
+      for (const name of withArn) {
+        // The variable makes the function depend on the state machine: impossible for a task of that state machine.
+        const task = taskFunctions.find((candidate) => candidate.name === spec.name && candidate.workflows.includes(name));
+        if (task) throw new Error(`lib/manifest.ts: ${spec.name} is a task of ${name}, so it cannot also start or stop it`);
         fn.addEnvironment(stateMachineArnVariable(name), workflows.get(name).stateMachineArn);
       }
-      for (const name of startWorkflows) workflows.get(name).grantStartExecution(fn);
+
+      // A policy of its own, not the role's default policy: the function resource depends on
+      // its role and default policy, and a task function answering its own workflow (the
+      // state machine depends on the function) would otherwise make a dependency cycle.
+      const policy = new Policy(this, `${constructId(spec.name)}Workflows`, { roles: [this.role(spec.name)] });
+      for (const name of startWorkflows) {
+        policy.addStatements(
+          new PolicyStatement({ actions: ['states:StartExecution'], resources: [workflows.get(name).stateMachineArn] }),
+        );
+      }
       for (const name of stopWorkflows) {
         const executions = workflows.executionsArn(name);
-        fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }));
+        policy.addStatements(new PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }));
         acknowledgeWildcardResource(
-          fn.role ?? fn,
+          policy,
           executions,
-          `Stopping a request's approval means stopping its ${name} execution, whose ARN is only known at run time; ` +
+          `Stopping a request's ${name} workflow means stopping its execution, whose ARN is only known at run time; ` +
             'the pattern covers the executions of that one state machine and nothing else.',
         );
       }
-      for (const name of answerWorkflows) workflows.get(name).grantTaskResponse(fn);
+      for (const name of answerWorkflows) {
+        // What StateMachine.grantTaskResponse grants.
+        policy.addStatements(
+          new PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+            resources: [workflows.get(name).stateMachineArn],
+          }),
+        );
+      }
     }
+  }
+
+  private role(name: string): Role {
+    const { role } = this.get(name);
+    if (!(role instanceof Role)) throw new Error(`Function "${name}" has no role of its own`);
+    return role;
   }
 
   private create(spec: FunctionSpec): NodejsFunction {
     const id = constructId(spec.name);
     const { access } = spec;
-    const { data, email, prod } = this.props;
+    const { data, email, storage, prod } = this.props;
 
     const logGroup = new LogGroup(this, `${id}Logs`, {
       retention: prod ? RetentionDays.THREE_MONTHS : RetentionDays.TWO_WEEKS,
@@ -108,6 +161,7 @@ export class Functions extends Construct {
     if (access.email) environment.MAIL_FROM = email.mailFrom;
     if (access.links) environment.PUBLIC_BASE_URL = this.props.publicBaseUrl;
     if (access.startWorkflows?.length) environment.DECISION_TIMEOUT_DAYS = String(this.props.decisionTimeoutDays);
+    if (access.attachments) environment.ATTACHMENTS_BUCKET = storage.attachments.bucketName;
 
     const fn = new NodejsFunction(this, id, {
       description: spec.description,
@@ -123,9 +177,12 @@ export class Functions extends Construct {
       projectRoot: repositoryRoot,
       depsLockFilePath: join(repositoryRoot, 'package-lock.json'),
       bundling: nodejsBundling,
-      // A sweep runs asynchronously (EventBridge): what still fails after Lambda's retries
-      // lands in this queue, which is also the schedule target's dead-letter queue.
-      ...(spec.kind === 'sweep' ? { deadLetterQueue: this.failedRunsQueue(id), retryAttempts: 2 } : {}),
+      // A sweep (EventBridge) and an upload function (S3) run asynchronously: what still fails
+      // after Lambda's retries lands in this queue, which is also the schedule target's
+      // dead-letter queue. An upload function is idempotent, so a retry records a file once.
+      ...(spec.kind === 'sweep' || spec.kind === 's3-upload'
+        ? { deadLetterQueue: this.failedRunsQueue(id), retryAttempts: 2 }
+        : {}),
     });
 
     role.addToPrincipalPolicy(
@@ -137,6 +194,17 @@ export class Functions extends Construct {
     // Indexes are only ever queried; each one is named, no `index/*`.
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: data.indexArns }));
     if (access.email) email.grantSend(role);
+    if (access.attachments?.length) {
+      const claimFiles = storage.attachments.arnForObjects(`${claimFilesPrefix}*`);
+      const actions = [...new Set(access.attachments.map((mode) => attachmentActions[mode]))].sort();
+      role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [claimFiles] }));
+      acknowledgeWildcardResource(
+        role,
+        claimFiles,
+        `Claim files are keyed ${claimFilesPrefix}<claimId>/<attachmentId>, ids only known at run time; the grant is ` +
+          `limited to that prefix of the attachments bucket and to the ${access.attachments.join('/')} access the manifest gives.`,
+      );
+    }
 
     return fn;
   }

@@ -17,7 +17,7 @@ export interface Route {
 }
 
 /** A state machine defined by statemachines/<name>.asl.json. */
-export type WorkflowName = 'mdf-request-approval';
+export type WorkflowName = 'mdf-request-approval' | 'mdf-claim-review';
 
 export interface Access {
   /** DynamoDB table access. */
@@ -32,6 +32,12 @@ export interface Access {
   stopWorkflows?: WorkflowName[];
   /** Answers task tokens (SendTaskSuccess/Failure) of these workflows. */
   answerWorkflows?: WorkflowName[];
+  /**
+   * The private bucket of claim attachments (gets ATTACHMENTS_BUCKET): `read` presigns
+   * downloads and reads object metadata, `write` presigns uploads, `manage` also deletes
+   * rejected uploads.
+   */
+  attachments?: ('read' | 'write' | 'manage')[];
 }
 
 interface BaseFunction {
@@ -69,12 +75,23 @@ export interface TriggerFunction extends BaseFunction {
   kind: 'cognito-pre-token';
 }
 
-export type FunctionSpec = HttpFunction | TaskFunction | SweepFunction | TriggerFunction;
+/** Runs when a file lands in the attachments bucket (S3 ObjectCreated notification). */
+export interface UploadFunction extends BaseFunction {
+  kind: 's3-upload';
+  /** Only objects under this prefix. */
+  prefix: string;
+}
+
+export type FunctionSpec = HttpFunction | TaskFunction | SweepFunction | TriggerFunction | UploadFunction;
 
 export const workflows: Record<WorkflowName, { file: string; description: string }> = {
   'mdf-request-approval': {
     file: 'statemachines/mdf-request-approval.asl.json',
     description: 'MDF request approval levels, decided from email links',
+  },
+  'mdf-claim-review': {
+    file: 'statemachines/mdf-claim-review.asl.json',
+    description: "The CMM's review of an MDF claim, with the wait for missing proof",
   },
 };
 
@@ -95,7 +112,7 @@ export const functions: FunctionSpec[] = [
       table: 'readWrite',
       email: true,
       startWorkflows: ['mdf-request-approval'],
-      stopWorkflows: ['mdf-request-approval'],
+      stopWorkflows: ['mdf-request-approval', 'mdf-claim-review'],
     },
     routes: [
       jwt('POST', '/mdf/requests'),
@@ -106,11 +123,32 @@ export const functions: FunctionSpec[] = [
   },
   {
     kind: 'http',
+    name: 'mdf-claims',
+    entry: 'functions/http/mdf-claims.ts',
+    description: 'Partners claim MDF back with proof; presigned uploads and downloads of claim files',
+    access: { table: 'readWrite', email: true, startWorkflows: ['mdf-claim-review'], attachments: ['read', 'write'] },
+    routes: [
+      jwt('POST', '/mdf/requests/{id}/claims'),
+      jwt('GET', '/mdf/claims'),
+      jwt('GET', '/mdf/claims/{id}'),
+      jwt('POST', '/mdf/claims/{id}/attachments'),
+    ],
+  },
+  {
+    kind: 'http',
     name: 'mdf-budgets',
     entry: 'functions/http/mdf-budgets.ts',
-    description: 'Budget owners read regional quarterly MDF budgets',
+    description: 'Budget owners read regional quarterly MDF budgets and their ledgers',
     access: { table: 'read' },
-    routes: [jwt('GET', '/mdf/budgets')],
+    routes: [jwt('GET', '/mdf/budgets'), jwt('GET', '/mdf/budgets/{region}/{quarter}/ledger')],
+  },
+  {
+    kind: 'http',
+    name: 'mdf-summary',
+    entry: 'functions/http/mdf-summary.ts',
+    description: "A partner's MDF dashboard: requests by status, totals, claims awaiting action, next reminders",
+    access: { table: 'read' },
+    routes: [jwt('GET', '/mdf/summary')],
   },
   {
     kind: 'http',
@@ -125,7 +163,7 @@ export const functions: FunctionSpec[] = [
     name: 'approval-links',
     entry: 'functions/http/approval-links.ts',
     description: 'Confirm page behind an emailed approval link (GET) and the decision (POST)',
-    access: { table: 'readWrite', email: true, links: true, answerWorkflows: ['mdf-request-approval'] },
+    access: { table: 'readWrite', email: true, links: true, answerWorkflows: ['mdf-request-approval', 'mdf-claim-review'], attachments: ['read'] },
     routes: [open('GET', '/approvals/{id}'), open('HEAD', '/approvals/{id}'), open('POST', '/approvals/{id}')],
   },
   {
@@ -188,7 +226,7 @@ export const functions: FunctionSpec[] = [
     entry: 'functions/workflow/ask-approver.ts',
     description: 'Opens an approval level: records the task token, emails the approver (and backup) a link',
     substitution: 'AskApproverFunctionArn',
-    workflows: ['mdf-request-approval'],
+    workflows: ['mdf-request-approval', 'mdf-claim-review'],
     access: { table: 'readWrite', email: true, links: true },
   },
   {
@@ -210,18 +248,54 @@ export const functions: FunctionSpec[] = [
     access: { table: 'readWrite', email: true },
   },
   {
+    kind: 'task',
+    name: 'claim-tell-partner',
+    entry: 'functions/workflow/claim-tell-partner.ts',
+    description: 'Emails the partner at the claim review milestones (received, approved with the invoice request, denied)',
+    substitution: 'TellPartnerAboutClaimFunctionArn',
+    workflows: ['mdf-claim-review'],
+    access: { table: 'read', email: true },
+  },
+  {
+    kind: 'task',
+    name: 'claim-await-proof',
+    entry: 'functions/workflow/claim-await-proof.ts',
+    description: 'Waits for a missing proof: keeps the task token on the claim and asks the partner for the file',
+    substitution: 'AwaitProofFunctionArn',
+    workflows: ['mdf-claim-review'],
+    access: { table: 'readWrite', email: true, answerWorkflows: ['mdf-claim-review'] },
+  },
+  {
+    kind: 'task',
+    name: 'claim-not-decided',
+    entry: 'functions/workflow/claim-not-decided.ts',
+    description: 'Ends a claim whose review or missing proof passed the hard timeout as Denied',
+    substitution: 'RecordClaimNotDecidedFunctionArn',
+    workflows: ['mdf-claim-review'],
+    access: { table: 'readWrite', email: true },
+  },
+  {
+    kind: 's3-upload',
+    name: 'attachment-uploaded',
+    entry: 'functions/storage/attachment-uploaded.ts',
+    description: 'Records a claim file when its upload lands (or rejects one that is not what was declared); resumes a review waiting for it',
+    prefix: 'claims/',
+    access: { table: 'readWrite', attachments: ['read', 'manage'], answerWorkflows: ['mdf-claim-review'] },
+  },
+  {
     kind: 'sweep',
     name: 'due-work',
     entry: 'functions/sweeps/due-work.ts',
-    description: 'Finds work that fell due in the sparse due index: SLA reminders and escalations, retries',
+    description: 'Finds work that fell due in the sparse due index: SLA escalations, reminders to claim, retries',
     everyMinutes: 15,
     timeoutSeconds: 300,
     access: {
       table: 'readWrite',
       email: true,
       links: true,
-      startWorkflows: ['mdf-request-approval'],
-      answerWorkflows: ['mdf-request-approval'],
+      startWorkflows: ['mdf-request-approval', 'mdf-claim-review'],
+      stopWorkflows: ['mdf-request-approval'],
+      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review'],
     },
   },
   {
@@ -237,3 +311,4 @@ export const functions: FunctionSpec[] = [
 export const httpFunctions = functions.filter((f): f is HttpFunction => f.kind === 'http');
 export const taskFunctions = functions.filter((f): f is TaskFunction => f.kind === 'task');
 export const sweepFunctions = functions.filter((f): f is SweepFunction => f.kind === 'sweep');
+export const uploadFunctions = functions.filter((f): f is UploadFunction => f.kind === 's3-upload');

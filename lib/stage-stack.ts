@@ -7,8 +7,9 @@ import { DataTable } from './data-table.ts';
 import { EmailSender } from './email.ts';
 import { constructId, Functions } from './functions.ts';
 import { Identity } from './identity.ts';
-import { functions as manifestFunctions, httpFunctions, sweepFunctions } from './manifest.ts';
+import { functions as manifestFunctions, httpFunctions, sweepFunctions, uploadFunctions } from './manifest.ts';
 import { Schedules } from './schedules.ts';
+import { Storage } from './storage.ts';
 import { Workflows } from './workflows.ts';
 
 export interface ChannelPrmStackProps extends StackProps {
@@ -23,17 +24,20 @@ export interface StageSettings {
   readonly publicBaseUrl?: string;
   readonly decisionTimeoutDays: number;
   readonly alarmEmail?: string;
+  /** Browser origins that may upload and download claim files directly (S3 CORS); `*` unless told. */
+  readonly corsOrigins: readonly string[];
 }
 
 /**
- * Everything one stage of the channel program runs on: table, sign-in, API,
- * functions, workflows, schedules, email and alarms.
+ * Everything one stage of the channel program runs on: table, claim file bucket,
+ * sign-in, API, functions, workflows, schedules, email and alarms.
  */
 export class ChannelPrmStack extends Stack {
   readonly stage: string;
   readonly settings: StageSettings;
   readonly data: DataTable;
   readonly email: EmailSender;
+  readonly storage: Storage;
   readonly identity: Identity;
   readonly api: Api;
   readonly functions: Functions;
@@ -50,12 +54,14 @@ export class ChannelPrmStack extends Stack {
 
     this.data = new DataTable(this, 'Data', { prod });
     this.email = new EmailSender(this, 'Email', settings);
+    this.storage = new Storage(this, 'Storage', { prod, corsOrigins: settings.corsOrigins });
     this.identity = new Identity(this, 'Identity', { prod });
     this.api = new Api(this, 'Api', { identity: this.identity, prod });
 
     this.functions = new Functions(this, 'Functions', {
       data: this.data,
       email: this.email,
+      storage: this.storage,
       publicBaseUrl: settings.publicBaseUrl ?? this.api.url,
       decisionTimeoutDays: settings.decisionTimeoutDays,
       prod,
@@ -68,6 +74,7 @@ export class ChannelPrmStack extends Stack {
     );
     for (const spec of httpFunctions) this.api.addRoutes(spec, this.functions.get(spec.name));
     this.identity.addPreTokenTrigger(this.functions.get(preTokenFunctionName()));
+    this.storage.notifyUploads((name) => this.functions.get(name));
 
     this.workflows = new Workflows(this, 'Workflows', { taskFunction: (name) => this.functions.get(name), prod });
     this.functions.useWorkflows(this.workflows);
@@ -78,7 +85,7 @@ export class ChannelPrmStack extends Stack {
     for (const spec of manifestFunctions) {
       if (spec.kind !== 'http') this.alarms.onFunctionErrors(`${constructId(spec.name)}Errors`, this.functions.get(spec.name));
     }
-    for (const spec of sweepFunctions) {
+    for (const spec of [...sweepFunctions, ...uploadFunctions]) {
       this.alarms.onQueueNotEmpty(`${constructId(spec.name)}DeadLetters`, this.functions.sweep(spec.name).deadLetterQueue);
     }
     for (const [name, stateMachine] of this.workflows.byName) this.alarms.onWorkflowFailures(constructId(name), stateMachine);
@@ -87,6 +94,10 @@ export class ChannelPrmStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId, description: 'App client id, the JWT audience' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'AttachmentsBucketName', {
+      value: this.storage.attachments.bucketName,
+      description: 'Private bucket of claim files',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
   }
 }
@@ -127,5 +138,24 @@ export const readStageSettings = (scope: Construct): StageSettings => {
     publicBaseUrl,
     decisionTimeoutDays,
     alarmEmail: text('alarmEmail'),
+    corsOrigins: readCorsOrigins(scope.node.tryGetContext('corsOrigins')),
   };
+};
+
+/**
+ * `corsOrigins`: a list, or one comma-separated string (`-c corsOrigins=https://a.example,https://b.example`),
+ * of `*` or origins such as `https://partners.example.com`; `*` when not given.
+ */
+const readCorsOrigins = (raw: unknown): string[] => {
+  if (raw === undefined || raw === null || raw === '') return ['*'];
+  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined;
+  if (!list || list.some((origin) => typeof origin !== 'string')) {
+    throw new Error('Context corsOrigins must be a list of origins or a comma-separated string');
+  }
+  const origins = (list as string[]).map((origin) => origin.trim().replace(/\/+$/, '')).filter((origin) => origin !== '');
+  const invalid = origins.filter((origin) => origin !== '*' && !/^https?:\/\/[^\s/]+$/.test(origin));
+  if (origins.length === 0 || invalid.length > 0) {
+    throw new Error(`Context corsOrigins must be * or origins such as https://partners.example.com, got "${String(raw)}"`);
+  }
+  return origins;
 };

@@ -1,5 +1,4 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { addDays, format } from 'date-fns';
 import { flexiLimitOf, type Budget } from '../functions/domain/budget.ts';
 import { quarterOf } from '../functions/domain/calendar.ts';
 import { emptyChecklist, type MarketingReadyChecklist, type Partner } from '../functions/domain/partner.ts';
@@ -142,13 +141,13 @@ export const seed = async (now: Date): Promise<{ seeded: boolean; roles: SeededU
     }
   }
   await approvers.assign({ role: 'global-director', scope: 'GLOBAL', userId: 'usr_director', assignedAt: at, assignedBy: 'system:seed' });
-  const today = format(now, 'yyyy-MM-dd');
+  const today = now.toISOString().slice(0, 10);
   await approvers.addDelegation({
     id: 'dlg_apac_cmm_leave',
     approverId: 'usr_cmm_apac',
     backupId: 'usr_backup_apac',
     from: today,
-    to: format(addDays(now, 14), 'yyyy-MM-dd'),
+    to: new Date(now.getTime() + 14 * 86_400_000).toISOString().slice(0, 10),
     createdAt: at,
     createdBy: 'usr_cmm_apac',
   });

@@ -7,6 +7,7 @@ import { stateMachineArnVariable, workflows, type WorkflowName } from '../lib/ma
 import { clock, clockOffsetMs, onClockMoved, setClockOffset } from '../functions/shared/clock.ts';
 import { startApiServer, type LocalRequest, type LocalResponse } from './api-server.ts';
 import { ensureTable, startDynamo } from './dynamodb.ts';
+import { startS3 } from './s3.ts';
 import { invokeFunction } from './functions.ts';
 import { startIdentity } from './identity.ts';
 import { seed, type SeededUser } from './seed.ts';
@@ -24,6 +25,7 @@ export interface LocalStackOptions {
   dynamoPort: number;
   sfnPort: number;
   sesPort: number;
+  s3Port: number;
   /** Where data survives restarts; undefined keeps everything in memory. */
   dataDir?: string;
   reset?: boolean;
@@ -37,7 +39,7 @@ export interface SignInToken extends SeededUser {
 }
 
 export interface LocalStack {
-  urls: { api: string; docs: string; emails: string; dynamodb: string; stepFunctions: string };
+  urls: { api: string; docs: string; emails: string; dynamodb: string; stepFunctions: string; s3: string };
   tokens: SignInToken[];
   seeded: boolean;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export interface LocalStack {
 
 export const TABLE_NAME = 'channel-prm-local';
 export const MAIL_FROM = 'no-reply@channel-prm.local';
+export const ATTACHMENTS_BUCKET = 'channel-prm-attachments-local';
 
 /** A free TCP port on loopback (for tests that run beside a developer's `npm start`). */
 export const freePort = (): Promise<number> =>
@@ -90,16 +93,22 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     const ses: Server = await startSes({ port: options.sesPort, host: '127.0.0.1' });
     closers.push(() => new Promise<void>((resolve) => ses.close(() => resolve())));
     const sesUrl = `http://127.0.0.1:${options.sesPort}`;
+    const s3 = await startS3({ port: options.s3Port, bucket: ATTACHMENTS_BUCKET, ...(dataDir ? { directory: join(dataDir, 's3') } : {}) });
+    closers.push(() => s3.close());
     const sfnUrl = `http://127.0.0.1:${options.sfnPort}`;
 
     // The environment every deployed function gets from CDK, here for all of them at once.
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      // Any key does for DynamoDB Local, the SFN endpoint and SES capture; s3rver accepts only its own.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnUrl,
       AWS_ENDPOINT_URL_SES: sesUrl,
+      AWS_ENDPOINT_URL_S3: s3.url,
+      S3_FORCE_PATH_STYLE: 'true',
+      ATTACHMENTS_BUCKET,
       TABLE_NAME,
       MAIL_FROM,
       PUBLIC_BASE_URL: apiUrl,
@@ -111,6 +120,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     await ensureTable(dynamo.endpoint, TABLE_NAME);
     const invoke = (name: string, event: unknown) => invokeFunction(name, event, options.rootDir);
+    // What S3 notifications do in the cloud: each upload runs the upload function.
+    s3.onUpload((event) => void invoke('attachment-uploaded', event).catch((error: Error) => log(`! attachment-uploaded: ${error.message}`)));
     const sfn = await startSfnEndpoint({
       port: options.sfnPort,
       ...(dataDir ? { stateFile: join(dataDir, 'sfn-executions.json') } : {}),
@@ -199,7 +210,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     });
     if (dataDir) writeFileSync(join(dataDir, 'tokens.json'), JSON.stringify(tokens, null, 2), { mode: 0o600 });
     return {
-      urls: { api: apiUrl, docs: `${apiUrl}/docs`, emails: sesUrl, dynamodb: dynamo.endpoint, stepFunctions: sfnUrl },
+      urls: { api: apiUrl, docs: `${apiUrl}/docs`, emails: sesUrl, dynamodb: dynamo.endpoint, stepFunctions: sfnUrl, s3: s3.url },
       tokens,
       seeded: seeded.seeded,
       close,

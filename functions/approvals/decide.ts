@@ -1,13 +1,13 @@
-import { checkDecision, describeClosedApproval, linkState, type Approval, type Decision } from '#domain/approval';
+import { checkDecision, describeClosedApproval, linkState, statusAfter, type Approval, type Decision } from '#domain/approval';
 import type { Refusal } from '#domain/verdict';
 import * as approvals from '#store/approvals';
 import type { Link, StoredApproval } from '#store/approvals';
 import { historyOf, type Actor, type HistoryEvent } from '#store/history';
-import { queryPartition, transact, TransactionRefused } from '#store/table';
+import { queryPartition, transact, TransactionRefused, type Item } from '#store/table';
 import { clock } from '#shared/clock';
 import { hashOfToken, isWellFormedToken } from './link-token.ts';
 import { subjectOf } from './registry.ts';
-import type { ApprovalSubject, SubjectView } from './subjects.ts';
+import type { ApprovalSubject, ReturnOffer, SubjectView } from './subjects.ts';
 import { tellWorkflow } from './tell-workflow.ts';
 
 /**
@@ -26,8 +26,10 @@ export type LinkLookup =
       subject: unknown;
       subjectKind: ApprovalSubject<unknown>;
       partition: string;
+      items: Item[];
       view: SubjectView;
       levelLabel: string;
+      returnOffer?: ReturnOffer;
       history: HistoryEvent[];
     };
 
@@ -46,6 +48,11 @@ export const lookUpLink = async (approvalId: string, token: unknown): Promise<Li
   const view = subjectKind.view(subject);
   const history = historyOf(items);
   if (state.kind === 'closed') return { kind: 'closed', message: describeClosedApproval(state.approval), approval: state.approval, view, history };
+  if (!subjectKind.isOpen(subject)) {
+    // The level is still open but what it decides is over (e.g. a claim whose request was canceled).
+    return { kind: 'closed', message: `This ${view.kindLabel} is no longer waiting for a decision.`, approval: state.approval, view, history };
+  }
+  const returnOffer = subjectKind.returnOffer?.(subject);
   return {
     kind: 'open',
     link,
@@ -54,8 +61,10 @@ export const lookUpLink = async (approvalId: string, token: unknown): Promise<Li
     subject,
     subjectKind,
     partition: link.approvalPk,
+    items,
     view,
     levelLabel: subjectKind.levelLabel(subject, state.approval.level),
+    ...(returnOffer ? { returnOffer } : {}),
     history,
   };
 };
@@ -65,8 +74,9 @@ export type DecideResult =
   | { kind: 'refused'; refusal: Refusal; lookup: Extract<LinkLookup, { kind: 'open' }> }
   | { kind: 'decided'; decision: Decision; outcome: string; view: SubjectView };
 
-const MAX_ATTEMPTS = 8;
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * attempt));
+/** Concurrent decisions on one budget conflict in DynamoDB: try again, backing off, a bounded number of times. */
+const MAX_ATTEMPTS = 20;
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 20 * attempt)));
 
 /** Seconds after a decision when the sweep tells the workflow, should this request fail to. */
 const SIGNAL_RETRY_MS = 60_000;
@@ -75,7 +85,7 @@ export const decideFromLink = async (approvalId: string, token: unknown, decisio
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const lookup = await lookUpLink(approvalId, token);
     if (lookup.kind !== 'open') return lookup;
-    const checked = checkDecision(decision, reason);
+    const checked = checkDecision(decision, reason, lookup.returnOffer && { choices: lookup.returnOffer.choices?.map((choice) => choice.value) });
     if (!checked.ok) return { kind: 'refused', refusal: checked, lookup };
 
     const { link, approval, stored, subject, subjectKind, partition } = lookup;
@@ -83,7 +93,7 @@ export const decideFromLink = async (approvalId: string, token: unknown, decisio
     const onBehalfOf = link.onBehalfOf;
     const decidedBy = { id: link.holderId, name: link.holderName, ...(onBehalfOf ? { onBehalfOf } : {}) };
     const actor: Actor = { id: link.holderId, name: link.holderName, kind: 'link', ...(onBehalfOf ? { onBehalfOf } : {}) };
-    const context = { approval, decision, decidedBy, actor, now, ...(checked.value.reason ? { reason: checked.value.reason } : {}) };
+    const context = { items: lookup.items, approval, decision, decidedBy, actor, now, ...(checked.value.reason ? { reason: checked.value.reason } : {}) };
     const subjectDecision = await subjectKind.onDecision(subject, context);
     if (!subjectDecision.ok) return { kind: 'refused', refusal: subjectDecision, lookup };
 
@@ -114,7 +124,7 @@ export const decideFromLink = async (approvalId: string, token: unknown, decisio
     }
     const decided: StoredApproval = {
       ...stored,
-      status: decision === 'approve' ? 'Approved' : 'Denied',
+      status: statusAfter(decision),
       decision,
       decidedAt: now.toISOString(),
       decidedBy,

@@ -3,7 +3,9 @@ import { globalLevels, isFinalLevel, levelRole, type ApprovalLevel, type MdfRequ
 import { formatUsd } from '#domain/money';
 import { roleTitles } from '#domain/people';
 import { accept, refuse, type Refusal, type Verdict } from '#domain/verdict';
+import { nextReminder } from '#domain/claims';
 import * as budgets from '#store/budgets';
+import * as calendars from '#store/calendars';
 import * as mdfRequests from '#store/mdf-requests';
 import type { ApprovalSubject, DecisionContext, SubjectDecision } from './subjects.ts';
 
@@ -60,9 +62,23 @@ const decide = async (request: MdfRequest, context: DecisionContext): Promise<Ve
   // Final level: the decision reserves the budget in the same transaction, or is refused with the remaining figure.
   const shortfall = await budgetShortfall(request);
   if (shortfall) return shortfall;
+  // From now on the partner is reminded to claim: day 2, 14 and 28 after the end date.
+  const calendar = await calendars.get(request.region);
+  const reminder = nextReminder(request.endDate, calendar.timeZone, context.now);
   return accept({
     items: [
-      mdfRequests.transitionItem(request, ['Open'], 'Approved', at, { decidedAt: at, approvedAmountCents: request.amountRequestedCents }),
+      mdfRequests.transitionItem(
+        request,
+        ['Open'],
+        'Approved',
+        at,
+        {
+          decidedAt: at,
+          approvedAmountCents: request.amountRequestedCents,
+          ...(reminder ? { nextReminderAt: reminder.at, reminderStage: reminder.stage } : {}),
+        },
+        reminder ? { kind: mdfRequests.CLAIM_REMINDER_DUE, at: reminder.at } : undefined,
+      ),
       ...budgets.reserveItems({
         region: request.region,
         quarter: request.quarter,

@@ -46,7 +46,15 @@ export const openLevel = async (input: OpenLevelInput): Promise<OpenLevelResult>
   if (subject === undefined) throw new Error(`No ${input.subject} ${input.subjectId}`);
   if (!subjectKind.isOpen(subject)) return { opened: false, why: 'the subject is no longer being decided' };
 
-  const address = { partition, subjectId: input.subjectId, level: input.level, round: input.round ?? 1 };
+  // The round: a retried task reopens the pending one; after a return (the partner fixed something) the level is asked anew.
+  const latest = approvals.latestOfLevel(items, input.level);
+  let round = input.round ?? 1;
+  if (input.round === undefined && latest) {
+    if (latest.status === 'Pending') round = latest.round;
+    else if (latest.status === 'Returned') round = latest.round + 1;
+    else return { opened: false, why: `level already ${latest.status}` };
+  }
+  const address = { partition, subjectId: input.subjectId, level: input.level, round };
   const approvalId = approvals.approvalIdOf(address);
   const existing = approvals.storedOf(items, approvalId);
   if (existing && existing.status !== 'Pending') return { opened: false, why: `level already ${existing.status}` };

@@ -1,8 +1,12 @@
+import { mdfClaimSubject } from './mdf-claim.ts';
 import { mdfRequestSubject } from './mdf-request.ts';
 import type { ApprovalSubject } from './subjects.ts';
 
 /** Every kind of subject decided through approval links. */
-const subjects = new Map<string, ApprovalSubject<unknown>>([[mdfRequestSubject.kind, mdfRequestSubject as ApprovalSubject<unknown>]]);
+const subjects = new Map<string, ApprovalSubject<unknown>>([
+  [mdfRequestSubject.kind, mdfRequestSubject as ApprovalSubject<unknown>],
+  [mdfClaimSubject.kind, mdfClaimSubject as ApprovalSubject<unknown>],
+]);
 
 export const subjectOf = (kind: string): ApprovalSubject<unknown> => {
   const subject = subjects.get(kind);

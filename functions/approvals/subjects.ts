@@ -19,7 +19,19 @@ export interface SubjectView {
   facts: [string, string][];
 }
 
+/** A subject that can be sent back to the partner offers a third action on the page. */
+export interface ReturnOffer {
+  /** The button, e.g. `Mark proof missing`. */
+  label: string;
+  /** The field's label, e.g. `Which proof is missing?`. */
+  prompt: string;
+  /** Fixed choices (value and words); without them the approver writes comments. */
+  choices?: { value: string; label: string }[];
+}
+
 export interface DecisionContext {
+  /** Every item of the subject's partition, as read for this decision. */
+  items: readonly Item[];
   approval: Approval;
   decision: Decision;
   reason?: string;
@@ -50,6 +62,8 @@ export interface ApprovalSubject<S> {
   calendarRegion(subject: S): Region;
   /** e.g. `level 2 of 3` */
   levelLabel(subject: S, level: string): string;
+  /** The third action, when the subject can go back to the partner. */
+  returnOffer?(subject: S): ReturnOffer | undefined;
   /** Writes when a level opens (e.g. the subject's current level), in the same transaction. */
   onOpen(subject: S, approval: Approval, history: HistoryEvent): TransactItem[];
   /** The subject's writes for a decision, or a refusal shown on the page (the level stays open). */

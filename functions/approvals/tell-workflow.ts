@@ -8,8 +8,8 @@ import { stepFunctions } from '#shared/sfn-client';
 const NOT_WAITING = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 /**
- * Tells the waiting workflow how a level was decided: success to go on, the
- * `Denied` error to end the request. The decision is already recorded; if the
+ * Tells the waiting workflow how a level was decided: success with the decision
+ * (approve, or return with what is asked) to go on, the `Denied` error to end it. The decision is already recorded; if the
  * workflow cannot be reached now, the approval stays in the due index and the
  * sweep tells it later. Returns whether the workflow was told (or no longer waits).
  */
@@ -17,11 +17,17 @@ export const tellWorkflow = async (partition: string, stored: StoredApproval): P
   const taskToken = approvals.taskTokenOf(stored);
   if (taskToken) {
     try {
-      if (stored.decision === 'approve') {
+      if (stored.decision === 'approve' || stored.decision === 'return') {
+        // The workflow routes on `decision`; a return carries what the partner must add or change.
         await stepFunctions().send(
           new SendTaskSuccessCommand({
             taskToken,
-            output: JSON.stringify({ approvalId: stored.id, decision: 'approve', decidedBy: stored.decidedBy?.id ?? null }),
+            output: JSON.stringify({
+              approvalId: stored.id,
+              decision: stored.decision,
+              decidedBy: stored.decidedBy?.id ?? null,
+              ...(stored.decision === 'return' ? { reason: stored.reason ?? '' } : {}),
+            }),
           }),
         );
       } else {

@@ -7,8 +7,12 @@ import { accept, refuse, type Verdict } from './verdict.ts';
  * Approvals decided from email links, whatever is being approved (MDF requests
  * today; claims and deal registrations reuse the same rules).
  */
-export type ApprovalStatus = 'Pending' | 'Approved' | 'Denied' | 'Expired' | 'Canceled';
-export const decisions = ['approve', 'deny'] as const;
+export type ApprovalStatus = 'Pending' | 'Approved' | 'Denied' | 'Returned' | 'Expired' | 'Canceled';
+/**
+ * `return` sends the subject back to the partner to complete (a claim's missing
+ * proof, a deal registration to fix); offered only where the subject allows it.
+ */
+export const decisions = ['approve', 'deny', 'return'] as const;
 export type Decision = (typeof decisions)[number];
 
 /** Who made a decision: the approver, or their backup on their behalf. */
@@ -53,8 +57,16 @@ export const levelSlaDueAt = (openedAt: Date, calendar: RegionCalendar): Date =>
 
 export const MAX_REASON_LENGTH = 2000;
 
-/** A deny always carries a reason the partner will read; an approval may carry a note. */
-export const checkDecision = (decision: Decision, reason: string | undefined): Verdict<{ decision: Decision; reason?: string }> => {
+/**
+ * A deny always carries a reason the partner will read, a return says what the
+ * partner must do; an approval may carry a note. `returnChoices` lists what a
+ * return may name when the subject offers fixed choices (e.g. which proof is missing).
+ */
+export const checkDecision = (
+  decision: Decision,
+  reason: string | undefined,
+  returnOffer?: { choices?: readonly string[] },
+): Verdict<{ decision: Decision; reason?: string }> => {
   const text = reason?.trim() ?? '';
   if (text.length > MAX_REASON_LENGTH) {
     return refuse('approval.reason-length', `The reason is longer than ${MAX_REASON_LENGTH} characters.`);
@@ -62,8 +74,19 @@ export const checkDecision = (decision: Decision, reason: string | undefined): V
   if (decision === 'deny' && text === '') {
     return refuse('approval.deny-needs-reason', 'A deny needs a reason: the partner is told why.');
   }
+  if (decision === 'return') {
+    if (!returnOffer) return refuse('approval.return-not-offered', 'This cannot be sent back to the partner: approve or deny it.');
+    if (text === '') return refuse('approval.return-needs-reason', 'Say what the partner must add or change: they are told.');
+    if (returnOffer.choices && !returnOffer.choices.includes(text)) {
+      return refuse('approval.return-choice', `Choose one of: ${returnOffer.choices.join(', ')}.`);
+    }
+  }
   return accept(text === '' ? { decision } : { decision, reason: text });
 };
+
+/** The approval's status after a decision. */
+export const statusAfter = (decision: Decision): ApprovalStatus =>
+  decision === 'approve' ? 'Approved' : decision === 'deny' ? 'Denied' : 'Returned';
 
 export type LinkState =
   /** Wrong, expired or tampered: the same plain "not found" for all. */
@@ -92,13 +115,15 @@ export const describeClosedApproval = (approval: Approval): string => {
   const at = approval.decidedAt ? ` on ${approval.decidedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
   switch (approval.status) {
     case 'Approved':
-    case 'Denied': {
+    case 'Denied':
+    case 'Returned': {
       const who = approval.decidedBy
         ? approval.decidedBy.onBehalfOf
           ? `${approval.decidedBy.name} (for ${approval.decidedBy.onBehalfOf.name})`
           : approval.decidedBy.name
         : 'someone';
-      return `This was already ${approval.status === 'Approved' ? 'approved' : 'denied'} by ${who}${at}.`;
+      const what = { Approved: 'approved', Denied: 'denied', Returned: 'sent back to the partner' }[approval.status];
+      return `This was already ${what} by ${who}${at}.`;
     }
     case 'Canceled':
       return `This request was canceled${at}; there is nothing left to decide.`;

@@ -1,7 +1,4 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays } from 'date-fns/addDays';
-import { format } from 'date-fns/format';
-import { isWeekend } from 'date-fns/isWeekend';
 
 /**
  * Business days: Monday to Friday in the region's time zone, minus the region's
@@ -17,6 +14,19 @@ export interface RegionCalendar {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** `YYYY-MM-DD` of a zoned date, read in its own time zone. */
+const dateOf = (day: TZDate): string =>
+  `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+
+/** The same wall-clock time one calendar day later, in the date's time zone. */
+const nextDay = (day: TZDate): TZDate => {
+  const next = new TZDate(day.getTime(), day.timeZone);
+  next.setDate(next.getDate() + 1);
+  return next;
+};
+
+const isWeekendDay = (day: TZDate): boolean => day.getDay() === 0 || day.getDay() === 6;
+
 export const isIsoDate = (value: string): boolean => {
   if (!ISO_DATE.test(value)) return false;
   const date = new Date(`${value}T00:00:00Z`);
@@ -24,10 +34,9 @@ export const isIsoDate = (value: string): boolean => {
 };
 
 /** The calendar date of `instant` in `timeZone`. */
-export const localDate = (instant: Date, timeZone: string): string => format(new TZDate(instant, timeZone), 'yyyy-MM-dd');
+export const localDate = (instant: Date, timeZone: string): string => dateOf(new TZDate(instant, timeZone));
 
-const isBusinessDayAt = (day: TZDate, calendar: RegionCalendar): boolean =>
-  !isWeekend(day) && !calendar.holidays.has(format(day, 'yyyy-MM-dd'));
+const isBusinessDayAt = (day: TZDate, calendar: RegionCalendar): boolean => !isWeekendDay(day) && !calendar.holidays.has(dateOf(day));
 
 export const isBusinessDay = (date: string, calendar: RegionCalendar): boolean =>
   isBusinessDayAt(new TZDate(`${date}T12:00:00`, calendar.timeZone), calendar);
@@ -46,12 +55,12 @@ export const addBusinessDays = (from: Date, days: number, calendar: RegionCalend
   // Walk whole days from local noon: noon exists on every date, whatever the clocks do.
   let day = new TZDate(start.getFullYear(), start.getMonth(), start.getDate(), 12, 0, 0, 0, calendar.timeZone);
   if (!startsOnBusinessDay) {
-    do day = addDays(day, 1);
+    do day = nextDay(day);
     while (!isBusinessDayAt(day, calendar));
   }
   let remaining = days;
   while (remaining > 0) {
-    day = addDays(day, 1);
+    day = nextDay(day);
     if (isBusinessDayAt(day, calendar)) remaining -= 1;
   }
   const [hours, minutes, seconds, ms] = startsOnBusinessDay

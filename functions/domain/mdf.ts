@@ -104,6 +104,11 @@ export interface MdfRequest extends MdfRequestFields {
   outcomeReason?: string;
   /** Reserved from the budget at final approval. */
   approvedAmountCents?: Cents;
+  /** The claim being reviewed; one at a time per request. */
+  openClaimId?: string;
+  /** Approved and no claim in: when the next reminder to claim goes out, and which of the three it is (0, 1, 2). */
+  nextReminderAt?: string;
+  reminderStage?: number;
   executionName: string;
   version: number;
   updatedAt: string;

@@ -1,88 +1,92 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isQuarter } from '#domain/calendar';
 import { marketingReadyItems, partnerPrivileges, partnerStatuses, partnerTracks } from '#domain/partner';
 import { internalRoles } from '#domain/people';
-import { isCountry, regions } from '#domain/regions';
-import { cents, isoDate, pageQuery, reason, text } from './schemas.ts';
+import { regions } from '#domain/regions';
+import { country } from './mdf-requests.schemas.ts';
+import { cents, described, isoDate, named, pageQuery, reason, text, whole } from './schemas.ts';
 
 /** Program administration: what an administrator sends. */
 
-const email = z.email('must be an email address').max(254).transform((value) => value.toLowerCase());
-const country = z
-  .string()
-  .length(2, 'must be a two-letter ISO 3166-1 country code')
-  .transform((code) => code.toUpperCase())
-  .refine(isCountry, 'is not an ISO 3166-1 country code');
+const email = z.email('must be an email address').check(z.maxLength(254), z.toLowerCase());
+const id = z.string().check(z.minLength(1), z.maxLength(100));
 
-const checklistShape = Object.fromEntries(Object.keys(marketingReadyItems).map((item) => [item, z.boolean().optional()])) as Record<
+const checklistShape = Object.fromEntries(Object.keys(marketingReadyItems).map((item) => [item, z.optional(z.boolean())])) as Record<
   keyof typeof marketingReadyItems,
-  z.ZodOptional<z.ZodBoolean>
+  z.ZodMiniOptional<z.ZodMiniBoolean>
 >;
-const Checklist = z.strictObject(checklistShape).describe('The eight marketing-ready items; omitted items stay as they are (false for a new partner)');
+const Checklist = described(z.strictObject(checklistShape), 'The eight marketing-ready items; omitted items stay as they are (false for a new partner)');
 
 const PartnerContact = z.strictObject({ name: text(200), email });
 
-export const CreatePartner = z
-  .strictObject({
+export const CreatePartner = named(
+  'CreatePartner',
+  z.strictObject({
     legalName: text(200),
     homeRegion: z.enum(regions),
     track: z.enum(partnerTracks),
     status: z.enum(partnerStatuses),
-    global: z.boolean().default(false),
-    contractSignedDate: isoDate.optional(),
-    salesTrainingsCompleted: z.number().int().min(0).max(10_000).default(0),
-    partnerContact: PartnerContact.optional(),
-    marketingReady: Checklist.default({}),
-  })
-  .meta({ id: 'CreatePartner' });
+    global: z._default(z.boolean(), false),
+    contractSignedDate: z.optional(isoDate),
+    salesTrainingsCompleted: z._default(whole(0, 10_000), 0),
+    partnerContact: z.optional(PartnerContact),
+    marketingReady: z._default(Checklist, {}),
+  }),
+);
 export type CreatePartner = z.infer<typeof CreatePartner>;
 
-export const UpdatePartner = z
-  .strictObject({
-    legalName: text(200).optional(),
-    homeRegion: z.enum(regions).optional(),
-    track: z.enum(partnerTracks).optional(),
-    status: z.enum(partnerStatuses).optional(),
-    global: z.boolean().optional(),
-    contractSignedDate: isoDate.optional(),
-    salesTrainingsCompleted: z.number().int().min(0).max(10_000).optional(),
-    partnerContact: PartnerContact.optional(),
-    marketingReady: Checklist.optional(),
-    reason: reason.optional().describe('Why (kept in the history)'),
-  })
-  .meta({ id: 'UpdatePartner' });
+export const UpdatePartner = named(
+  'UpdatePartner',
+  z.strictObject({
+    legalName: z.optional(text(200)),
+    homeRegion: z.optional(z.enum(regions)),
+    track: z.optional(z.enum(partnerTracks)),
+    status: z.optional(z.enum(partnerStatuses)),
+    global: z.optional(z.boolean()),
+    contractSignedDate: z.optional(isoDate),
+    salesTrainingsCompleted: z.optional(whole(0, 10_000)),
+    partnerContact: z.optional(PartnerContact),
+    marketingReady: z.optional(Checklist),
+    reason: described(z.optional(reason), 'Why (kept in the history)'),
+  }),
+);
 export type UpdatePartner = z.infer<typeof UpdatePartner>;
 
-export const CreateUser = z
-  .strictObject({
-    email,
-    name: text(200),
-    partnerId: z.string().min(1).max(100).optional().describe('For partner users: their organisation'),
-    privileges: z.array(z.enum(partnerPrivileges)).max(partnerPrivileges.length).default([]),
-    roles: z.array(z.enum(internalRoles)).max(internalRoles.length).default([]),
-    managerId: z.string().min(1).max(100).optional().describe('Internal users: their manager, the default backup'),
-  })
-  .refine((user) => !user.partnerId || user.roles.length === 0, { message: 'partner users have privileges, not internal roles', path: ['roles'] })
-  .refine((user) => !!user.partnerId || user.privileges.length === 0, { message: 'only partner users have privileges', path: ['privileges'] })
-  .meta({ id: 'CreateUser' });
+export const CreateUser = named(
+  'CreateUser',
+  z
+    .strictObject({
+      email,
+      name: text(200),
+      partnerId: described(z.optional(id), 'For partner users: their organisation'),
+      privileges: z._default(z.array(z.enum(partnerPrivileges)).check(z.maxLength(partnerPrivileges.length)), []),
+      roles: z._default(z.array(z.enum(internalRoles)).check(z.maxLength(internalRoles.length)), []),
+      managerId: described(z.optional(id), 'Internal users: their manager, the default backup'),
+    })
+    .check(
+      z.refine((user) => !user.partnerId || user.roles.length === 0, { message: 'partner users have privileges, not internal roles', path: ['roles'] }),
+      z.refine((user) => !!user.partnerId || user.privileges.length === 0, { message: 'only partner users have privileges', path: ['privileges'] }),
+    ),
+);
 export type CreateUser = z.infer<typeof CreateUser>;
 
-export const UpdateUser = z
-  .strictObject({
-    email: email.optional(),
-    name: text(200).optional(),
-    privileges: z.array(z.enum(partnerPrivileges)).max(partnerPrivileges.length).optional(),
-    roles: z.array(z.enum(internalRoles)).max(internalRoles.length).optional(),
-    managerId: z.string().min(1).max(100).nullable().optional(),
-    active: z.boolean().optional(),
-  })
-  .meta({ id: 'UpdateUser' });
+export const UpdateUser = named(
+  'UpdateUser',
+  z.strictObject({
+    email: z.optional(email),
+    name: z.optional(text(200)),
+    privileges: z.optional(z.array(z.enum(partnerPrivileges)).check(z.maxLength(partnerPrivileges.length))),
+    roles: z.optional(z.array(z.enum(internalRoles)).check(z.maxLength(internalRoles.length))),
+    managerId: z.optional(z.nullable(id)),
+    active: z.optional(z.boolean()),
+  }),
+);
 export type UpdateUser = z.infer<typeof UpdateUser>;
 
-export const ListUsersQuery = z.strictObject({ partnerId: z.string().min(1).max(100).optional(), ...pageQuery });
+export const ListUsersQuery = z.strictObject({ partnerId: z.optional(id), ...pageQuery() });
 export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
 
-export const ListQuery = z.strictObject({ ...pageQuery });
+export const ListQuery = z.strictObject({ ...pageQuery() });
 export type ListQuery = z.infer<typeof ListQuery>;
 
 export const AssignmentParams = z.object({
@@ -91,32 +95,33 @@ export const AssignmentParams = z.object({
 });
 export type AssignmentParams = z.infer<typeof AssignmentParams>;
 
-export const AssignApprover = z.strictObject({ userId: z.string().min(1).max(100) }).meta({ id: 'AssignApprover' });
+export const AssignApprover = named('AssignApprover', z.strictObject({ userId: id }));
 export type AssignApprover = z.infer<typeof AssignApprover>;
 
-export const CreateDelegation = z
-  .strictObject({
-    approverId: z.string().min(1).max(100).optional().describe('Whose absence; defaults to the signed-in user (only administrators name someone else)'),
-    backupId: z.string().min(1).max(100),
-    from: isoDate.describe('First day of the absence'),
-    to: isoDate.describe('Last day of the absence'),
-  })
-  .meta({ id: 'CreateDelegation' });
+export const CreateDelegation = named(
+  'CreateDelegation',
+  z.strictObject({
+    approverId: described(z.optional(id), 'Whose absence; defaults to the signed-in user (only administrators name someone else)'),
+    backupId: id,
+    from: described(isoDate, 'First day of the absence'),
+    to: described(isoDate, 'Last day of the absence'),
+  }),
+);
 export type CreateDelegation = z.infer<typeof CreateDelegation>;
 
-export const BudgetParams = z.object({
-  region: z.enum(regions),
-  quarter: z.string().refine(isQuarter, 'must be a quarter like 2026-Q4'),
-});
+export const quarter = z.string().check(z.refine(isQuarter, 'must be a quarter like 2026-Q4'));
+
+export const BudgetParams = z.object({ region: z.enum(regions), quarter });
 export type BudgetParams = z.infer<typeof BudgetParams>;
 
-export const SetBudget = z
-  .strictObject({
-    totalCents: cents.describe('The quarter’s MDF budget for the region, USD cents'),
-    targetMarkets: z.array(country).max(250).describe('Countries of the region’s target markets; activities elsewhere draw on the flexi budget'),
-    note: text(500).optional(),
-  })
-  .meta({ id: 'SetBudget' });
+export const SetBudget = named(
+  'SetBudget',
+  z.strictObject({
+    totalCents: described(cents(), 'The quarter’s MDF budget for the region, USD cents'),
+    targetMarkets: described(z.array(country).check(z.maxLength(250)), 'Countries of the region’s target markets; activities elsewhere draw on the flexi budget'),
+    note: z.optional(text(500)),
+  }),
+);
 export type SetBudget = z.infer<typeof SetBudget>;
 
 const isTimeZone = (zone: string) => {
@@ -127,23 +132,25 @@ const isTimeZone = (zone: string) => {
     return false;
   }
 };
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
+const clockTime = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM'));
 
 export const RegionParams = z.object({ region: z.enum(regions) });
 export type RegionParams = z.infer<typeof RegionParams>;
 
-export const SetCalendar = z
-  .strictObject({
-    timeZone: z.string().min(1).max(64).refine(isTimeZone, 'is not an IANA time zone'),
-    workdayStart: clockTime,
-    workdayEnd: clockTime,
-  })
-  .refine((calendar) => calendar.workdayStart < calendar.workdayEnd, { message: 'must be after the start of the working day', path: ['workdayEnd'] })
-  .meta({ id: 'SetCalendar' });
+export const SetCalendar = named(
+  'SetCalendar',
+  z
+    .strictObject({
+      timeZone: z.string().check(z.minLength(1), z.maxLength(64), z.refine(isTimeZone, 'is not an IANA time zone')),
+      workdayStart: clockTime,
+      workdayEnd: clockTime,
+    })
+    .check(z.refine((calendar) => calendar.workdayStart < calendar.workdayEnd, { message: 'must be after the start of the working day', path: ['workdayEnd'] })),
+);
 export type SetCalendar = z.infer<typeof SetCalendar>;
 
 export const HolidayParams = z.object({ region: z.enum(regions), date: isoDate });
 export type HolidayParams = z.infer<typeof HolidayParams>;
 
-export const SetHoliday = z.strictObject({ name: text(200) }).meta({ id: 'SetHoliday' });
+export const SetHoliday = named('SetHoliday', z.strictObject({ name: text(200) }));
 export type SetHoliday = z.infer<typeof SetHoliday>;

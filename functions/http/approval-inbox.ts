@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import * as approvals from '#store/approvals';
 import { Forbidden } from '#shared/errors';
 import { isPartnerUser, ok, type HttpEvent } from '#shared/http';
@@ -7,7 +7,7 @@ import { parseQuery } from '#shared/middleware/parse';
 import { pageQuery } from './schemas.ts';
 
 /** The signed-in approver's pending approvals (their own and those they hold as backup), soonest due first. */
-export const InboxQuery = z.strictObject({ ...pageQuery });
+export const InboxQuery = z.strictObject({ ...pageQuery() });
 type InboxQuery = z.infer<typeof InboxQuery>;
 
 const inbox = async (event: HttpEvent<unknown, InboxQuery>) => {

@@ -1,6 +1,7 @@
 import { parse } from '@aws-lambda-powertools/parser';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { decideFromLink, lookUpLink, type LinkLookup } from '#approvals/decide';
+import { downloadsFor } from '#approvals/downloads';
 import { decisions } from '#domain/approval';
 import { roleTitles } from '#domain/people';
 import type { HttpResponse } from '#shared/http';
@@ -22,12 +23,12 @@ interface LinkEvent {
 }
 
 const DecisionForm = z.object({
-  t: z.string().max(200),
-  decision: z.enum(decisions, { error: 'choose Approve or Deny' }),
-  reason: z.string().max(4000).optional(),
+  t: z.string().check(z.maxLength(200)),
+  decision: z.enum(decisions, { error: 'choose one of the buttons' }),
+  reason: z.optional(z.string().check(z.maxLength(4000))),
 });
 
-const openPage = (status: number, lookup: Extract<LinkLookup, { kind: 'open' }>, token: string, notice?: string, reason?: string): HttpResponse =>
+const openPage = async (status: number, lookup: Extract<LinkLookup, { kind: 'open' }>, token: string, notice?: string, reason?: string): Promise<HttpResponse> =>
   confirmPage(status, {
     approvalId: lookup.approval.id,
     token,
@@ -36,6 +37,8 @@ const openPage = (status: number, lookup: Extract<LinkLookup, { kind: 'open' }>,
     levelLabel: lookup.levelLabel,
     dueAt: lookup.approval.slaDueAt,
     history: lookup.history,
+    downloads: await downloadsFor(lookup.approval.subjectKind, lookup.approval.subjectId, lookup.items),
+    ...(lookup.returnOffer ? { returnOffer: lookup.returnOffer } : {}),
     ...(notice ? { notice } : {}),
     ...(reason ? { reason } : {}),
   });

@@ -1,4 +1,5 @@
-import type { SubjectView } from '#approvals/subjects';
+import type { Download } from '#approvals/downloads';
+import type { ReturnOffer, SubjectView } from '#approvals/subjects';
 import { escapeHtml } from '#email/layout';
 import type { HistoryEvent } from '#store/history';
 import { text, type HttpResponse } from '#shared/http';
@@ -23,7 +24,7 @@ h1{font-size:1.35rem;margin:0 0 4px}.sub{color:#555;margin:0 0 16px}
 table{width:100%;border-collapse:collapse;margin:12px 0}td{padding:6px 8px 6px 0;vertical-align:top;border-bottom:1px solid #eee}td:first-child{color:#555;width:38%}
 form{margin:16px 0}label{display:block;font-weight:600;margin:8px 0 4px}textarea{width:100%;box-sizing:border-box;min-height:90px;font:inherit;padding:8px;border:1px solid #bbb;border-radius:8px}
 button{font:inherit;font-weight:600;border:0;border-radius:8px;padding:14px 20px;width:100%;margin-top:8px;cursor:pointer}
-.approve{background:#1a7f37;color:#fff}.deny{background:#b42318;color:#fff}
+.approve{background:#1a7f37;color:#fff}.deny{background:#b42318;color:#fff}.return{background:#8a5a00;color:#fff}select{width:100%;font:inherit;padding:8px;border-radius:8px}
 .notice{padding:12px;border-radius:8px;margin:12px 0}.ok{background:#e8f5ec}.warn{background:#fff4e5}.err{background:#fdecea}
 details{margin-top:16px}li{margin:4px 0;color:#333}
 `;
@@ -62,7 +63,29 @@ export interface ConfirmPage {
   /** Shown above the buttons after a refused attempt (e.g. the budget is short). */
   notice?: string;
   reason?: string;
+  /** A third action that sends the subject back to the partner. */
+  returnOffer?: ReturnOffer;
+  downloads?: readonly Download[];
 }
+
+const downloadList = (downloads: readonly Download[] | undefined) =>
+  downloads?.length
+    ? `<h2 style="font-size:1rem">Files</h2><ul>${downloads
+        .map((file) => `<li><a href="${escapeHtml(file.url)}" rel="noreferrer">${escapeHtml(file.label)}</a></li>`)
+        .join('')}</ul>`
+    : '';
+
+const returnForm = (action: string, hidden: string, offer: ReturnOffer | undefined) => {
+  if (!offer) return '';
+  const field = offer.choices
+    ? `<select id="return" name="reason" required><option value="">Choose…</option>${offer.choices
+        .map((choice) => `<option value="${escapeHtml(choice.value)}">${escapeHtml(choice.label)}</option>`)
+        .join('')}</select>`
+    : '<textarea id="return" name="reason" required maxlength="2000"></textarea>';
+  return `<form method="post" action="${escapeHtml(action)}">${hidden}<input type="hidden" name="decision" value="return">
+<label for="return">${escapeHtml(offer.prompt)}</label>${field}
+<button class="return" type="submit">${escapeHtml(offer.label)}</button></form>`;
+};
 
 /** What is asked, with Approve and Deny (Deny needs a reason). Showing it changes nothing. */
 export const confirmPage = (status: number, p: ConfirmPage): HttpResponse => {
@@ -75,21 +98,25 @@ export const confirmPage = (status: number, p: ConfirmPage): HttpResponse => {
 <p class="sub">${escapeHtml(p.view.partnerName)} · you decide as ${escapeHtml(p.asWho)}, ${escapeHtml(p.levelLabel)} · due ${escapeHtml(p.dueAt.slice(0, 16).replace('T', ' '))} UTC</p>
 ${p.notice ? `<div class="notice err" role="alert">${escapeHtml(p.notice)}</div>` : ''}
 ${facts(p.view)}
+${downloadList(p.downloads)}
 <form method="post" action="${escapeHtml(action)}">${hidden}<input type="hidden" name="decision" value="approve">
 <label for="note">Note (optional)</label><textarea id="note" name="reason" maxlength="2000"></textarea>
 <button class="approve" type="submit">Approve</button></form>
 <form method="post" action="${escapeHtml(action)}">${hidden}<input type="hidden" name="decision" value="deny">
 <label for="reason">Reason for denying (the partner will read it)</label><textarea id="reason" name="reason" required maxlength="2000">${escapeHtml(p.reason ?? '')}</textarea>
 <button class="deny" type="submit">Deny</button></form>
+${returnForm(action, hidden, p.returnOffer)}
 ${historyList(p.history)}`,
   );
 };
 
-export const decidedPage = (decision: 'approve' | 'deny', view: SubjectView, outcome: string): HttpResponse =>
+const decidedTitles = { approve: 'Approved', deny: 'Denied', return: 'Sent back to the partner' } as const;
+
+export const decidedPage = (decision: keyof typeof decidedTitles, view: SubjectView, outcome: string): HttpResponse =>
   page(
     200,
-    decision === 'approve' ? 'Approved' : 'Denied',
-    `<h1>${decision === 'approve' ? 'Approved' : 'Denied'}</h1><p class="sub">${escapeHtml(view.kindLabel)}: ${escapeHtml(view.title)} · ${escapeHtml(view.partnerName)}</p>
+    decidedTitles[decision],
+    `<h1>${decidedTitles[decision]}</h1><p class="sub">${escapeHtml(view.kindLabel)}: ${escapeHtml(view.title)} · ${escapeHtml(view.partnerName)}</p>
 <div class="notice ok" role="status">${escapeHtml(outcome)}</div><p>You can close this page. The link will not decide again.</p>`,
   );
 

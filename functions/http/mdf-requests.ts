@@ -4,6 +4,7 @@ import { sendEmail } from '#email/send';
 import * as approvals from '#store/approvals';
 import * as approvers from '#store/approvers';
 import * as budgets from '#store/budgets';
+import * as claims from '#store/claims';
 import * as calendars from '#store/calendars';
 import * as mdfRequests from '#store/mdf-requests';
 import * as partners from '#store/partners';
@@ -17,8 +18,10 @@ import { httpApi, route } from '#shared/middleware/http-api';
 import { idempotent } from '#shared/middleware/idempotent';
 import { parseBody, parsePath, parseQuery } from '#shared/middleware/parse';
 import { problemOf } from '#shared/refusals';
+import { stopClaimReview } from '#workflow/claim-review';
 import { startMdfApproval, stopMdfApproval } from '#workflow/mdf-approval';
 import { CancelMdfRequest, ListMdfRequestsQuery, SubmitMdfRequest } from './mdf-requests.schemas.ts';
+import { claimSummary } from './mdf-claims.views.ts';
 import { detailView, summaryView } from './mdf-requests.views.ts';
 import { idParam } from './schemas.ts';
 
@@ -88,10 +91,10 @@ const list = async (event: HttpEvent<unknown, ListMdfRequestsQuery>) => {
 };
 
 const read = async (event: HttpEvent<unknown, unknown, { id: string }>) => {
-  const found = await mdfRequests.getWithPartition(event.params.id);
+  const [found, itsClaims] = await Promise.all([mdfRequests.getWithPartition(event.params.id), claims.listOfRequest(event.params.id)]);
   if (!found) throw new NotFound('The MDF request');
   const audience = readable(event, found.request);
-  return ok(detailView(found.request, approvals.approvalsOf(found.items), found.history, clock.now(), audience));
+  return ok({ ...detailView(found.request, approvals.approvalsOf(found.items), found.history, clock.now(), audience), claims: itsClaims.map(claimSummary) });
 };
 
 const CANCEL_ATTEMPTS = 3;
@@ -149,6 +152,13 @@ const cancel = async (event: HttpEvent<CancelMdfRequest, unknown, { id: string }
               note: `MDF request "${request.activityName}" canceled`,
             })
           : []),
+        // A claim under review goes with the request.
+        ...(request.openClaimId
+          ? [
+              claims.transitionItem(request.openClaimId, 'Open', 'Denied', at, { decidedAt: at, outcomeReason: `The MDF request was canceled: ${event.body.reason}` }),
+              claims.historyItem(request.openClaimId, { at, by: actorOf(auth), action: 'denied', from: 'Open', to: 'Denied', reason: 'The MDF request was canceled' }),
+            ]
+          : []),
         mdfRequests.historyItem(request.id, { at, by: actorOf(auth), action: 'canceled', from: request.status, to: 'Canceled', reason: event.body.reason }),
       ]);
     } catch (error) {
@@ -161,6 +171,12 @@ const cancel = async (event: HttpEvent<CancelMdfRequest, unknown, { id: string }
       await mdfRequests.clearDue(request.id, mdfRequests.WORKFLOW_STOP_DUE);
     } catch (error) {
       logger.warn('The approval workflow could not be stopped now; the sweep will stop it', { requestId: request.id, error: (error as Error).name });
+    }
+    if (request.openClaimId) {
+      // Its review ends by itself at the hard timeout if this fails: the claim is already Denied.
+      await stopClaimReview({ id: request.openClaimId }, 'The MDF request was canceled').catch((error: Error) =>
+        logger.warn('The claim review could not be stopped now', { claimId: request.openClaimId, error: error.name }),
+      );
     }
     logger.info('MDF request canceled', { requestId: request.id });
     const after = await mdfRequests.getWithPartition(request.id);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { pageOf, problemSchema, idParam } from './schemas.ts';
 import {
   AssignApprover,
@@ -17,6 +17,7 @@ import {
   UpdatePartner,
   UpdateUser,
 } from './admin.schemas.ts';
+import { AttachmentDeclaration, ClaimView, ListClaimsQuery, SubmitClaim } from './mdf-claims.schemas.ts';
 import { CancelMdfRequest, ListMdfRequestsQuery, MdfRequestSummary, MdfRequestView, SubmitMdfRequest } from './mdf-requests.schemas.ts';
 
 /**
@@ -28,17 +29,17 @@ interface Operation {
   summary: string;
   tag: string;
   auth: boolean;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  params?: z.ZodMiniObject;
+  query?: z.ZodMiniObject;
+  body?: z.ZodMiniType;
   /** Media type of the body, default JSON. */
   bodyType?: string;
   /** Status → response body schema (undefined: no body) or a media type with a description. */
-  responses: Record<number, z.ZodType | { description: string; mediaType?: string } | undefined>;
+  responses: Record<number, z.ZodMiniType | { description: string; mediaType?: string } | undefined>;
   idempotent?: boolean;
 }
 
-const okJson = (schema: z.ZodType) => ({ 200: schema });
+const okJson = (schema: z.ZodMiniType) => ({ 200: schema });
 const anyObject = z.record(z.string(), z.unknown());
 const htmlPage = (description: string) => ({ description, mediaType: 'text/html' });
 
@@ -73,11 +74,57 @@ export const operations: Record<string, Operation> = {
     body: CancelMdfRequest,
     responses: { ...okJson(MdfRequestView), 403: problemSchema, 404: problemSchema, 409: problemSchema },
   },
+  'POST /mdf/requests/{id}/claims': {
+    summary: 'Claim an Approved request back once its activity ended, declaring the files to upload (presigned uploads in the answer)',
+    tag: 'MDF claims',
+    auth: true,
+    params: idParam,
+    body: SubmitClaim,
+    responses: { 201: ClaimView, 400: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema },
+    idempotent: true,
+  },
+  'GET /mdf/claims': {
+    summary: "Your organisation's claims, newest first",
+    tag: 'MDF claims',
+    auth: true,
+    query: ListClaimsQuery,
+    responses: okJson(pageOf(anyObject)),
+  },
+  'GET /mdf/claims/{id}': {
+    summary: 'A claim with its files (short-lived download links), reviews and history',
+    tag: 'MDF claims',
+    auth: true,
+    params: idParam,
+    responses: { ...okJson(ClaimView), 404: problemSchema },
+  },
+  'POST /mdf/claims/{id}/attachments': {
+    summary: 'Add a file to an Open claim: a presigned upload held to the declared type and size (25 MB at most)',
+    tag: 'MDF claims',
+    auth: true,
+    params: idParam,
+    body: AttachmentDeclaration,
+    responses: { 201: anyObject, 404: problemSchema, 409: problemSchema, 422: problemSchema },
+    idempotent: true,
+  },
+  'GET /mdf/budgets/{region}/{quarter}/ledger': {
+    summary: "A budget's ledger (reserve, release, consume, adjust) with the request each entry belongs to; CSV with Accept: text/csv",
+    tag: 'Budgets',
+    auth: true,
+    params: z.object({ region: z.string(), quarter: z.string() }),
+    query: z.object({ limit: z.optional(z.number()), cursor: z.optional(z.string()) }),
+    responses: { ...okJson(pageOf(anyObject)), 403: problemSchema },
+  },
+  'GET /mdf/summary': {
+    summary: 'Your MDF dashboard: requests by status, approved, claimed and paid totals, claims awaiting action, next reminders',
+    tag: 'MDF requests',
+    auth: true,
+    responses: { ...okJson(anyObject), 403: problemSchema },
+  },
   'GET /mdf/budgets': {
     summary: 'Regional quarterly MDF budgets: total, reserved, consumed, available, flexi',
     tag: 'Budgets',
     auth: true,
-    query: z.object({ region: z.string().optional(), quarter: z.string().optional(), limit: z.number().optional(), cursor: z.string().optional() }),
+    query: z.object({ region: z.optional(z.string()), quarter: z.optional(z.string()), limit: z.optional(z.number()), cursor: z.optional(z.string()) }),
     responses: { ...okJson(pageOf(anyObject)), 403: problemSchema },
   },
   'GET /approvals': {
@@ -92,7 +139,7 @@ export const operations: Record<string, Operation> = {
     tag: 'Approvals',
     auth: false,
     params: z.object({ id: z.string() }),
-    query: z.object({ t: z.string().describe('The link token from the email') }),
+    query: z.object({ t: z.string().check(z.describe('The link token from the email')) }),
     responses: { 200: htmlPage('What is asked, with Approve and Deny'), 404: htmlPage('Wrong, expired or tampered link') },
   },
   'HEAD /approvals/{id}': {
@@ -108,7 +155,7 @@ export const operations: Record<string, Operation> = {
     tag: 'Approvals',
     auth: false,
     params: z.object({ id: z.string() }),
-    body: z.object({ t: z.string(), decision: z.enum(['approve', 'deny']), reason: z.string().optional() }),
+    body: z.object({ t: z.string(), decision: z.enum(['approve', 'deny', 'return']), reason: z.optional(z.string()) }),
     bodyType: 'application/x-www-form-urlencoded',
     responses: {
       200: htmlPage('Decided'),
@@ -167,26 +214,26 @@ export const operations: Record<string, Operation> = {
   'GET /docs': { summary: 'Human-readable documentation of the API', tag: 'Documentation', auth: false, responses: { 200: htmlPage('The docs page') } },
 };
 
-const jsonSchema = (schema: z.ZodType): Record<string, unknown> => {
+const jsonSchema = (schema: z.ZodMiniType): Record<string, unknown> => {
   const id = (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
   if (id) return { $ref: `#/components/schemas/${id}` };
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
   return rest;
 };
 
-const parametersOf = (schema: z.ZodObject | undefined, where: 'path' | 'query') =>
+const parametersOf = (schema: z.ZodMiniObject | undefined, where: 'path' | 'query') =>
   schema
     ? Object.entries(schema.shape).map(([name, field]) => ({
         name,
         in: where,
-        required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
-        schema: jsonSchema(field as z.ZodType),
+        required: where === 'path' || !(field as z.ZodMiniType).safeParse(undefined).success,
+        schema: jsonSchema(field as z.ZodMiniType),
       }))
     : [];
 
 const responseOf = (status: number, response: Operation['responses'][number]) => {
   if (response === undefined) return { description: status === 204 ? 'No content' : 'Headers only' };
-  if (response instanceof z.ZodType) {
+  if ('~standard' in response) {
     const mediaType = status >= 400 ? 'application/problem+json' : 'application/json';
     return { description: status >= 400 ? 'Problem (RFC 9457)' : 'OK', content: { [mediaType]: { schema: jsonSchema(response) } } };
   }

@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Approval, ApprovalStatus, DecidedBy, Decision } from '#domain/approval';
+import { statusAfter, type Approval, type ApprovalStatus, type DecidedBy, type Decision } from '#domain/approval';
 import { db, queryPage, recordOf, tableName, type Item, type Page, type TransactItem } from './table.ts';
 
 /**
@@ -181,6 +181,13 @@ export const storedOf = (items: readonly Item[], approvalId: string): StoredAppr
   return item ? recordOf<StoredApproval>(item) : undefined;
 };
 
+/** The latest round of `level` among a partition's items, with what only the store sees. */
+export const latestOfLevel = (items: readonly Item[], level: string): StoredApproval | undefined =>
+  items
+    .filter((item) => isApprovalItem(item) && item.level === level)
+    .map((item) => recordOf<StoredApproval>(item))
+    .sort((a, b) => b.round - a.round)[0];
+
 export const taskTokenOf = (stored: StoredApproval): string | undefined => stored.taskToken;
 
 /** Takes every link of an approval out of its holder's inbox (the level is over). */
@@ -214,7 +221,7 @@ export interface DecisionWrite {
  * refused if already used) and every link leaves its inbox.
  */
 export const decideItems = (write: DecisionWrite): TransactItem[] => {
-  const status: ApprovalStatus = write.decision === 'approve' ? 'Approved' : 'Denied';
+  const status: ApprovalStatus = statusAfter(write.decision);
   const at = write.now.toISOString();
   return [
     {

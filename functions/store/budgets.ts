@@ -9,7 +9,7 @@ import { db, queryPage, recordOf, tableName, transact, type Page, type TransactI
  * Regional quarterly MDF budgets and their append-only ledger. Access patterns:
  * - a region's budget for a quarter: GetItem pk=BUDGET#<region>#<quarter>, sk=BUDGET
  * - budgets of a quarter (all regions): Query gsi1 gsi1pk=BUDGETS, gsi1sk begins_with <quarter>#
- * - ledger of a budget: Query pk=BUDGET#<region>#<quarter>, sk begins_with LEDGER#
+ * - ledger of a budget, in order: Query pk=BUDGET#<region>#<quarter>, sk begins_with LEDGER# (LEDGER#<at>#<order>#<id>)
  *
  * The budget item keeps `availableCents` and `flexiAvailableCents` as figures of
  * their own (total − reserved − consumed, flexi limit − flexi used) because a
@@ -36,10 +36,11 @@ export interface LedgerEntry {
 const partition = (region: Region, quarter: string) => `BUDGET#${region}#${quarter}`;
 const key = (region: Region, quarter: string) => ({ pk: partition(region, quarter), sk: 'BUDGET' });
 
-const ledgerPut = (entry: LedgerEntry): TransactItem => ({
+/** Entries of one change share their instant; `order` keeps them in the order written (consume before release). */
+const ledgerPut = (entry: LedgerEntry, order = 0): TransactItem => ({
   Put: {
     TableName: tableName,
-    Item: { pk: partition(entry.region, entry.quarter), sk: `LEDGER#${entry.at}#${entry.id}`, entity: 'ledger-entry', ...entry },
+    Item: { pk: partition(entry.region, entry.quarter), sk: `LEDGER#${entry.at}#${order}#${entry.id}`, entity: 'ledger-entry', ...entry },
     ConditionExpression: 'attribute_not_exists(pk)',
   },
 });
@@ -191,6 +192,38 @@ export const releaseItems = (movement: Movement): TransactItem[] => {
       },
     },
     ledgerPut({ id: randomUUID(), kind: 'release', ...movement }),
+  ];
+};
+
+/**
+ * An approved claim settles a reservation: `claimedCents` is consumed and the rest
+ * of the reservation (`movement.amountCents - claimedCents`) goes back to the
+ * budget, with a ledger entry for each.
+ */
+export const consumeItems = (movement: Movement, claimedCents: Cents): TransactItem[] => {
+  const rest = movement.amountCents - claimedCents;
+  const flexiRest = movement.flexi ? rest : 0;
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: key(movement.region, movement.quarter),
+        UpdateExpression:
+          'SET reservedCents = reservedCents - :reserved, consumedCents = consumedCents + :claimed, availableCents = availableCents + :rest, ' +
+          'flexiUsedCents = flexiUsedCents - :flexiRest, flexiAvailableCents = flexiAvailableCents + :flexiRest, version = version + :one, updatedAt = :at',
+        ConditionExpression: 'reservedCents >= :reserved AND flexiUsedCents >= :flexiRest',
+        ExpressionAttributeValues: {
+          ':reserved': movement.amountCents,
+          ':claimed': claimedCents,
+          ':rest': rest,
+          ':flexiRest': flexiRest,
+          ':one': 1,
+          ':at': movement.at,
+        },
+      },
+    },
+    ledgerPut({ id: randomUUID(), kind: 'consume', ...movement, amountCents: claimedCents }),
+    ...(rest > 0 ? [ledgerPut({ id: randomUUID(), kind: 'release', ...movement, amountCents: rest, note: `${movement.note}: unclaimed rest` }, 1)] : []),
   ];
 };
 

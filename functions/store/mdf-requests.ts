@@ -13,6 +13,7 @@ import { queryPage, queryPartition, recordOf, tableName, db, transact, type Item
  * - a partner's requests in one status: Query gsi2 gsi2pk=PARTNER#<partner>#MDF#<status>, gsi2sk=<submittedAt>#<id>
  * - requests whose workflow has not confirmed its start: due index duePk=mdf-workflow-start
  * - canceled requests whose workflow is not yet stopped: due index duePk=mdf-workflow-stop
+ * - approved requests due a reminder to claim: due index duePk=mdf-claim-reminder
  */
 const REQUEST = 'REQUEST';
 export const partitionOf = (id: string): string => `MDF#${id}`;
@@ -21,6 +22,8 @@ const key = (id: string) => ({ pk: partitionOf(id), sk: REQUEST });
 export const WORKFLOW_START_DUE = 'mdf-workflow-start';
 /** A canceled request whose workflow is not yet known to be stopped. */
 export const WORKFLOW_STOP_DUE = 'mdf-workflow-stop';
+/** An approved request without a claim: the next reminder to claim. */
+export const CLAIM_REMINDER_DUE = 'mdf-claim-reminder';
 
 const byPartner = (partnerId: string) => `PARTNER#${partnerId}#MDF`;
 const byPartnerAndStatus = (partnerId: string, status: MdfStatus) => `PARTNER#${partnerId}#MDF#${status}`;
@@ -94,7 +97,7 @@ export const transitionItem = (
   from: readonly MdfStatus[],
   to: MdfStatus,
   at: string,
-  changes: Partial<Pick<MdfRequest, 'decidedAt' | 'outcomeReason' | 'approvedAmountCents'>> = {},
+  changes: Partial<Pick<MdfRequest, 'decidedAt' | 'outcomeReason' | 'approvedAmountCents' | 'nextReminderAt' | 'reminderStage'>> = {},
   due?: { kind: string; at: string },
 ): TransactItem => {
   const names: Record<string, string> = { '#status': 'status' };
@@ -122,7 +125,12 @@ export const transitionItem = (
     Update: {
       TableName: tableName,
       Key: key(request.id),
-      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${due ? 'currentLevel' : 'currentLevel, duePk, dueAt'}`,
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${[
+        'currentLevel',
+        'openClaimId',
+        ...(due ? [] : ['duePk', 'dueAt']),
+        ...('nextReminderAt' in changes ? [] : ['nextReminderAt', 'reminderStage']),
+      ].join(', ')}`,
       ConditionExpression: `#status IN (${fromNames.join(', ')})`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -169,6 +177,103 @@ export const clearDue = async (id: string, kind: string): Promise<void> => {
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
+};
+
+/**
+ * A claim is in: the request holds it (one open claim at a time) and reminders
+ * stop for good. Refused unless the request is Approved without an open claim.
+ */
+export const claimOpenedItem = (id: string, claimId: string, at: string): TransactItem => ({
+  Update: {
+    TableName: tableName,
+    Key: key(id),
+    UpdateExpression: 'SET openClaimId = :claim, updatedAt = :at, version = version + :one REMOVE duePk, dueAt, nextReminderAt, reminderStage',
+    ConditionExpression: '#status = :approved AND attribute_not_exists(openClaimId)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':claim': claimId, ':at': at, ':one': 1, ':approved': 'Approved' },
+  },
+});
+
+/** The open claim was denied: the request may take another claim. */
+export const claimReleasedItem = (id: string, claimId: string, at: string): TransactItem => ({
+  Update: {
+    TableName: tableName,
+    Key: key(id),
+    UpdateExpression: 'SET updatedAt = :at, version = version + :one REMOVE openClaimId',
+    ConditionExpression: 'openClaimId = :claim',
+    ExpressionAttributeValues: { ':claim': claimId, ':at': at, ':one': 1 },
+  },
+});
+
+/**
+ * Reminder `stage` went out: move to the next one (or leave the due index after the
+ * last), exactly once: refused when another sweep already moved it, a claim came in
+ * or the request is no longer Approved.
+ */
+export const reminderSent = async (id: string, stage: number, dueAt: string, next: { stage: number; at: string } | undefined, at: string): Promise<boolean> => {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key(id),
+        UpdateExpression: next
+          ? 'SET dueAt = :nextAt, nextReminderAt = :nextAt, reminderStage = :nextStage, updatedAt = :at'
+          : 'SET updatedAt = :at REMOVE duePk, dueAt, nextReminderAt, reminderStage',
+        ConditionExpression: 'duePk = :due AND dueAt = :dueAt AND reminderStage = :stage AND #status = :approved AND attribute_not_exists(openClaimId)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':due': CLAIM_REMINDER_DUE,
+          ':dueAt': dueAt,
+          ':stage': stage,
+          ':approved': 'Approved',
+          ':at': at,
+          ...(next ? { ':nextAt': next.at, ':nextStage': next.stage } : {}),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+};
+
+/** The reminder could not be sent after all: put stage `stage` back, unless the request moved on meanwhile. */
+export const reminderUnsent = async (id: string, stage: number, dueAt: string, next: { stage: number } | undefined): Promise<void> => {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key(id),
+        UpdateExpression: 'SET duePk = :due, dueAt = :dueAt, nextReminderAt = :dueAt, reminderStage = :stage',
+        ConditionExpression: next
+          ? 'reminderStage = :nextStage AND #status = :approved AND attribute_not_exists(openClaimId)'
+          : 'attribute_not_exists(reminderStage) AND #status = :approved AND attribute_not_exists(openClaimId)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':due': CLAIM_REMINDER_DUE,
+          ':dueAt': dueAt,
+          ':stage': stage,
+          ':approved': 'Approved',
+          ...(next ? { ':nextStage': next.stage } : {}),
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+};
+
+/** Every request of a partner (the dashboard adds them up). */
+export const allOfPartner = async (partnerId: string): Promise<MdfRequest[]> => {
+  const requests: MdfRequest[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listOfPartner(partnerId, { limit: 100, cursor });
+    requests.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return requests;
 };
 
 export const historyItem = (id: string, event: HistoryEvent): TransactItem => historyPut(partitionOf(id), event);

@@ -9,6 +9,12 @@ import * as mdfRequests from '#store/mdf-requests';
 import { recordOf, type Item } from '#store/table';
 import { clock } from '#shared/clock';
 import { logger } from '#shared/logger';
+import { nextReminder } from '#domain/claims';
+import { claimReminder } from '#email/claim-emails';
+import { sendEmail } from '#email/send';
+import * as calendars from '#store/calendars';
+import * as claims from '#store/claims';
+import { startClaimReview } from '#workflow/claim-review';
 import { startMdfApproval, stopMdfApproval } from '#workflow/mdf-approval';
 
 /**
@@ -42,11 +48,44 @@ const unstoppedWorkflow: DueWork = async (item) => {
   return 'done';
 };
 
+/**
+ * An approved request without a claim: remind the partner on day 2, 14 and 28
+ * after the end date. The stage is claimed by a conditional write first (so
+ * overlapping or repeated sweeps send it once); should the email fail, the stage
+ * is given back for the next sweep.
+ */
+const reminderToClaim: DueWork = async (item) => {
+  const request = mdfRequests.fromItem(item);
+  const stage = request.reminderStage ?? 0;
+  const dueAt = String(item.dueAt);
+  const calendar = await calendars.get(request.region);
+  const now = clock.now();
+  const next = nextReminder(request.endDate, calendar.timeZone, now, stage + 1);
+  if (!(await mdfRequests.reminderSent(request.id, stage, dueAt, next, now.toISOString()))) return 'skipped';
+  try {
+    await sendEmail(claimReminder(request, stage));
+  } catch (error) {
+    await mdfRequests.reminderUnsent(request.id, stage, dueAt, next);
+    throw error;
+  }
+  return 'done';
+};
+
+/** A claim whose review never opened: start its workflow (named after the claim, so harmless if it runs). */
+const unstartedClaimReview: DueWork = async (item) => {
+  const claim = claims.fromItem(item);
+  if (claim.status === 'Open') await startClaimReview(claim);
+  await claims.clearReviewStartDue(claim.id);
+  return claim.status === 'Open' ? 'done' : 'skipped';
+};
+
 export const dueWork: Record<string, DueWork> = {
   [approvals.SLA_DUE]: slaMissed,
   [approvals.SIGNAL_DUE]: untoldDecision,
   [mdfRequests.WORKFLOW_START_DUE]: unstartedWorkflow,
   [mdfRequests.WORKFLOW_STOP_DUE]: unstoppedWorkflow,
+  [mdfRequests.CLAIM_REMINDER_DUE]: reminderToClaim,
+  [claims.REVIEW_START_DUE]: unstartedClaimReview,
 };
 
 export interface SweepReport {

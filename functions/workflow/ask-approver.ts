@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { openLevel } from '#approvals/open-level';
 import { workflowTask } from './task.ts';
 
@@ -8,12 +8,12 @@ import { workflowTask } from './task.ts';
  * waits until the decision on a link answers the token, or its timeout.
  */
 const AskApprover = z.object({
-  subject: z.string().min(1),
-  subjectId: z.string().min(1),
-  level: z.string().min(1),
-  round: z.number().int().positive().optional(),
-  timeoutSeconds: z.number().int().positive(),
-  taskToken: z.string().min(1),
+  subject: z.string().check(z.minLength(1)),
+  subjectId: z.string().check(z.minLength(1)),
+  level: z.string().check(z.minLength(1)),
+  round: z.optional(z.int().check(z.positive())),
+  timeoutSeconds: z.int().check(z.positive()),
+  taskToken: z.string().check(z.minLength(1)),
 });
 
 export const handler = workflowTask(AskApprover, openLevel);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { requestNotDecided } from '#email/mdf-emails';
 import { sendEmail } from '#email/send';
 import * as approvals from '#store/approvals';
@@ -14,7 +14,7 @@ import { workflowTask } from './task.ts';
  * time, its pending level closes as Expired, and the partner is told. A decision or
  * cancellation that got there first wins: then nothing changes.
  */
-const NotDecided = z.object({ requestId: z.string().min(1) });
+const NotDecided = z.object({ requestId: z.string().check(z.minLength(1)) });
 
 export const NOT_DECIDED_REASON = 'Not decided in time: an approval level passed its deadline without a decision.';
 

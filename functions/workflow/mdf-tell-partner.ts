@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { requestApproved, requestDenied, requestReceived } from '#email/mdf-emails';
 import { sendEmail } from '#email/send';
 import * as mdfRequests from '#store/mdf-requests';
@@ -6,7 +6,7 @@ import { workflowTask } from './task.ts';
 
 /** Emails the partner at the workflow's milestones: received, approved, denied (with the reason). */
 const TellPartner = z.object({
-  requestId: z.string().min(1),
+  requestId: z.string().check(z.minLength(1)),
   outcome: z.enum(['received', 'approved', 'denied']),
 });
 

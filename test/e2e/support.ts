@@ -177,7 +177,7 @@ export const linkIn = (email: CapturedEmail): URL => {
 };
 
 /** What the confirm page's form posts. */
-export const postDecision = async (link: URL, decision: 'approve' | 'deny', reason?: string) => {
+export const postDecision = async (link: URL, decision: 'approve' | 'deny' | 'return', reason?: string) => {
   const response = await fetch(`${link.origin}${link.pathname}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -190,7 +190,7 @@ export const postDecision = async (link: URL, decision: 'approve' | 'deny', reas
 export const noticeOf = (html: string) => /<div class="notice[^"]*"[^>]*>([^<]*)<\/div>/.exec(html)?.[1]?.replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&');
 
 /** Reads the newest email to `approver` about `about`, and decides on its link. */
-export const decideByEmail = async (approver: string, about: string, decision: 'approve' | 'deny', reason?: string, count = 1) => {
+export const decideByEmail = async (approver: string, about: string, decision: 'approve' | 'deny' | 'return', reason?: string, count = 1) => {
   const email = await waitForEmail(approver, about, count);
   return postDecision(linkIn(email), decision, reason);
 };

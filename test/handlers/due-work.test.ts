@@ -99,6 +99,8 @@ describe('the due-work sweep', () => {
       'approval-signal',
       'mdf-workflow-start',
       'mdf-workflow-stop',
+      'mdf-claim-reminder',
+      'claim-review-start',
     ]);
     for (const query of dueQueries) {
       expect(query.args[0].input).toMatchObject({ KeyConditionExpression: 'duePk = :kind AND dueAt <= :now', ExpressionAttributeValues: { ':now': NOW.toISOString() } });

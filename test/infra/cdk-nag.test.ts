@@ -25,6 +25,9 @@ const acknowledgements = (scope: IConstruct): { path: string; id: string; reason
       ),
   );
 
+/** The rule (with its detail) of an acknowledgement, without CDK's `Annotation::` prefix. */
+const ruleOf = (id: string): string => id.replace(/^annotation::/i, '');
+
 describe.each(['dev', 'prod'])('AWS Solutions checks of the %s stage', (stage) => {
   // With CloudFormation's schema validation, as `cdk synth` runs it: building throws on an invalid template.
   const built = buildStack({ stage, schemaValidation: true });
@@ -47,7 +50,33 @@ describe.each(['dev', 'prod'])('AWS Solutions checks of the %s stage', (stage) =
   });
 
   it('acknowledge only the rules known to need it', () => {
-    const rules = new Set(acknowledgements(built.app).map(({ id }) => id.replace(/^annotation::/i, '').replace(/\[.*$/, '')));
-    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-IAM5', 'AwsSolutions-L1']);
+    const rules = new Set(acknowledgements(built.app).map(({ id }) => ruleOf(id).replace(/\[.*$/, '')));
+    expect([...rules].sort()).toEqual([
+      'AwsSolutions-APIG4',
+      'AwsSolutions-COG2',
+      'AwsSolutions-IAM4',
+      'AwsSolutions-IAM5',
+      'AwsSolutions-L1',
+    ]);
+  });
+
+  it('acknowledge an AWS managed policy only on the handler CDK uses to write bucket notifications', () => {
+    const managedPolicies = acknowledgements(built.app).filter(({ id }) => ruleOf(id).startsWith('AwsSolutions-IAM4'));
+    expect(managedPolicies.map(({ path, id }) => [path, ruleOf(id)])).toEqual([
+      [
+        'Test/BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      ],
+    ]);
+  });
+
+  it('acknowledge wildcard S3 resources only for the claims/ prefix of the attachments bucket', () => {
+    const s3Wildcards = acknowledgements(built.app)
+      .map(({ path, id }) => ({ path, id: ruleOf(id) }))
+      .filter(({ id }) => id.startsWith('AwsSolutions-IAM5') && /Storage|Bucket/.test(id));
+    expect(s3Wildcards.map(({ path }) => path).sort()).toEqual(
+      ['Test/Functions/ApprovalLinksRole', 'Test/Functions/AttachmentUploadedRole', 'Test/Functions/MdfClaimsRole'],
+    );
+    for (const { id } of s3Wildcards) expect(id).toMatch(/^AwsSolutions-IAM5\[Resource::<StorageAttachments[0-9A-F]{8}\.Arn>\/claims\/\*\]$/);
   });
 });

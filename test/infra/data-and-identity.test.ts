@@ -120,8 +120,10 @@ describe('sign-in', () => {
 });
 
 describe('outputs', () => {
-  it('gives the API URL, user pool id, client id and table name', () => {
+  it('gives the API URL, user pool id, client id, table name and attachments bucket name', () => {
     const outputs = Object.keys(dev.template.findOutputs('*'));
-    expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName']));
+    expect(outputs).toEqual(
+      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'AttachmentsBucketName']),
+    );
   });
 });

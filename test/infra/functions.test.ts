@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { functions, stateMachineArnVariable } from '../../lib/manifest.ts';
+import { expectedVariables } from './environment.ts';
 import { buildStack } from './stack.ts';
 
 const dev = buildStack();
@@ -19,8 +20,17 @@ const functionProperties = (name: string) => {
 };
 
 describe('the functions of the manifest', () => {
-  it('are all deployed, and nothing else is a function', () => {
-    dev.template.resourceCountIs('AWS::Lambda::Function', functions.length);
+  it('are all deployed, and the only other functions are the deploy-time handlers CDK adds for the buckets', () => {
+    const manifest = new Set(functions.map((spec) => dev.logicalId(dev.stack.functions.get(spec.name))));
+    const others = Object.keys(dev.template.findResources('AWS::Lambda::Function')).filter((id) => !manifest.has(id));
+    expect(manifest.size).toBe(functions.length);
+    // The bucket notification writer; in a non-prod stage also the bucket emptier run when the stack is deleted.
+    expect(others.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
+      'CustomS3AutoDeleteObjectsCustomResourceProviderHandler',
+    ]);
+    const prod = buildStack({ stage: 'prod' });
+    expect(Object.keys(prod.template.findResources('AWS::Lambda::Function'))).toHaveLength(functions.length + 1);
   });
 
   it.each(functions.map((spec) => [spec.name, spec] as const))('%s runs handler() on Node 22 on arm64', (name, spec) => {
@@ -36,23 +46,28 @@ describe('the functions of the manifest', () => {
     const variables = functionProperties(name).Environment.Variables;
     const { access } = spec;
     const workflows = new Set([...(access.startWorkflows ?? []), ...(access.stopWorkflows ?? [])]);
-    const expected = [
-      'TABLE_NAME',
-      'POWERTOOLS_SERVICE_NAME',
-      'POWERTOOLS_LOG_LEVEL',
-      ...(access.email ? ['MAIL_FROM'] : []),
-      ...(access.links ? ['PUBLIC_BASE_URL'] : []),
-      ...(access.startWorkflows?.length ? ['DECISION_TIMEOUT_DAYS'] : []),
-      ...[...workflows].map(stateMachineArnVariable),
-    ];
+    const expected = expectedVariables(spec);
     expect(Object.keys(variables).sort()).toEqual(expected.sort());
     expect(variables.TABLE_NAME).toEqual({ Ref: dev.logicalId(dev.stack.data.table) });
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe('channel-prm');
     expect(variables.POWERTOOLS_LOG_LEVEL).toBe('INFO');
     if (access.email) expect(variables.MAIL_FROM).toBe('no-reply@example.com');
+    if (access.attachments) expect(variables.ATTACHMENTS_BUCKET).toEqual({ Ref: dev.logicalId(dev.stack.storage.attachments) });
     for (const workflow of workflows) {
       expect(variables[stateMachineArnVariable(workflow)]).toEqual({ Ref: dev.logicalId(dev.stack.workflows.get(workflow)) });
     }
+  });
+
+  it('tells exactly the functions with attachments access the name of the attachments bucket', () => {
+    const withBucket = functions.filter((spec) => 'ATTACHMENTS_BUCKET' in functionProperties(spec.name).Environment.Variables);
+    expect(withBucket.map((spec) => spec.name).sort()).toEqual(['approval-links', 'attachment-uploaded', 'mdf-claims']);
+  });
+
+  it('tells the claim workflow starters and stoppers its state machine ARN', () => {
+    const variable = stateMachineArnVariable('mdf-claim-review');
+    expect(variable).toBe('MDF_CLAIM_REVIEW_STATE_MACHINE_ARN');
+    const told = functions.filter((spec) => variable in functionProperties(spec.name).Environment.Variables);
+    expect(told.map((spec) => spec.name).sort()).toEqual(['due-work', 'mdf-claims', 'mdf-requests']);
   });
 
   it('hands workflow starters the decision timeout from the context, 30 days unless told', () => {

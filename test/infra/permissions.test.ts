@@ -54,23 +54,75 @@ describe('least privilege', () => {
     }
   });
 
-  it('only mdf-requests and due-work start workflows, on the state machine only', () => {
-    expect(grantedTo('states:StartExecution').sort()).toEqual(['due-work', 'mdf-requests']);
-    const stateMachine = { Ref: dev.logicalId(dev.stack.workflows.get('mdf-request-approval')) };
-    expect(resourcesOf(functionStatements(dev, 'mdf-requests'), 'states:StartExecution')).toEqual([stateMachine]);
+  const workflowRef = (name: 'mdf-request-approval' | 'mdf-claim-review') => ({ Ref: dev.logicalId(dev.stack.workflows.get(name)) });
+
+  it('only the functions the manifest names start workflows, each on its state machines only', () => {
+    const starters = functions.filter((spec) => spec.access.startWorkflows?.length);
+    expect(grantedTo('states:StartExecution').sort()).toEqual(starters.map((spec) => spec.name).sort());
+    expect(starters.map((spec) => spec.name).sort()).toEqual(['due-work', 'mdf-claims', 'mdf-requests']);
+    for (const spec of starters) {
+      const resources = resourcesOf(functionStatements(dev, spec.name), 'states:StartExecution');
+      expect(resources).toHaveLength(spec.access.startWorkflows?.length ?? 0);
+      expect(resources).toEqual(expect.arrayContaining((spec.access.startWorkflows ?? []).map(workflowRef)));
+    }
+    expect(resourcesOf(functionStatements(dev, 'mdf-claims'), 'states:StartExecution')).toEqual([workflowRef('mdf-claim-review')]);
   });
 
-  it('only mdf-requests stops executions, and only those of its state machine', () => {
-    expect(grantedTo('states:StopExecution')).toEqual(['mdf-requests']);
-    const [executions] = resourcesOf(functionStatements(dev, 'mdf-requests'), 'states:StopExecution');
-    expect(JSON.stringify(executions)).toContain(':execution:Test-mdf-request-approval:*');
+  it('only mdf-requests and due-work stop executions, and only those of the state machines they name', () => {
+    expect(grantedTo('states:StopExecution').sort()).toEqual(['due-work', 'mdf-requests']);
+    const executions = (name: string) =>
+      resourcesOf(functionStatements(dev, name), 'states:StopExecution').map((resource) => JSON.stringify(resource));
+    const requests = executions('mdf-requests');
+    expect(requests).toHaveLength(2);
+    expect(requests.join()).toContain(':execution:Test-mdf-request-approval:*');
+    expect(requests.join()).toContain(':execution:Test-mdf-claim-review:*');
+    const sweep = executions('due-work');
+    expect(sweep).toHaveLength(1);
+    expect(sweep[0]).toContain(':execution:Test-mdf-request-approval:*');
   });
 
-  it('only the functions that answer approvals may send task results', () => {
-    expect(grantedTo('states:SendTaskSuccess').sort()).toEqual(
-      functions.filter((spec) => spec.access.answerWorkflows?.length).map((spec) => spec.name).sort(),
-    );
-    expect(grantedTo('states:SendTaskFailure').sort()).toEqual(['approval-links', 'due-work']);
+  it('only the functions that answer workflows may send task results, on the state machines they name', () => {
+    const answerers = functions.filter((spec) => spec.access.answerWorkflows?.length);
+    expect(answerers.map((spec) => spec.name).sort()).toEqual(['approval-links', 'attachment-uploaded', 'claim-await-proof', 'due-work']);
+    for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) {
+      expect(grantedTo(action).sort()).toEqual(answerers.map((spec) => spec.name).sort());
+    }
+    for (const spec of answerers) {
+      const resources = resourcesOf(functionStatements(dev, spec.name), 'states:SendTaskSuccess');
+      expect(resources).toHaveLength(spec.access.answerWorkflows?.length ?? 0);
+      expect(resources).toEqual(expect.arrayContaining((spec.access.answerWorkflows ?? []).map(workflowRef)));
+    }
+    expect(resourcesOf(functionStatements(dev, 'attachment-uploaded'), 'states:SendTaskSuccess')).toEqual([workflowRef('mdf-claim-review')]);
+  });
+
+  describe('on the attachments bucket', () => {
+    const s3Actions = (name: string) => actionsOf(functionStatements(dev, name)).filter((action) => action.startsWith('s3:')).sort();
+    const claimFiles = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [dev.logicalId(dev.stack.storage.attachments), 'Arn'] }, '/claims/*']] };
+
+    it('only the functions with attachments access have any S3 right', () => {
+      const withS3 = functions.filter((spec) => s3Actions(spec.name).length > 0).map((spec) => spec.name);
+      expect(withS3.sort()).toEqual(functions.filter((spec) => spec.access.attachments).map((spec) => spec.name).sort());
+    });
+
+    it.each([
+      ['mdf-claims', ['s3:GetObject', 's3:PutObject']],
+      ['attachment-uploaded', ['s3:DeleteObject', 's3:GetObject']],
+      ['approval-links', ['s3:GetObject']],
+    ])('%s may only %j', (name, actions) => {
+      expect(s3Actions(name)).toEqual(actions);
+    });
+
+    it('mdf-claims presigns uploads and downloads but cannot delete a file', () => {
+      expect(s3Actions('mdf-claims')).not.toContain('s3:DeleteObject');
+    });
+
+    it('grants only on claim files (claims/*), never the bucket itself or other keys', () => {
+      for (const spec of functions.filter((candidate) => candidate.access.attachments)) {
+        const statements = functionStatements(dev, spec.name).filter((s) => actionsOf([s]).some((action) => action.startsWith('s3:')));
+        expect(statements).toHaveLength(1);
+        expect(statements[0]?.Resource).toEqual(claimFiles);
+      }
+    });
   });
 
   it('no function role uses an AWS managed policy', () => {

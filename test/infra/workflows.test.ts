@@ -71,6 +71,31 @@ describe.each(workflowNames)('the %s workflow', (name) => {
   });
 });
 
+describe('the workflows of the manifest', () => {
+  it('are both deployed, each as its own state machine', () => {
+    expect(workflowNames.sort()).toEqual(['mdf-claim-review', 'mdf-request-approval']);
+    dev.template.resourceCountIs('AWS::StepFunctions::StateMachine', workflowNames.length);
+  });
+
+  it('fill the claim review with its four task functions, ask-approver serving both workflows', () => {
+    const { properties } = stateMachine('mdf-claim-review');
+    const arnOf = (name: string) => ({ 'Fn::GetAtt': [dev.logicalId(dev.stack.functions.get(name)), 'Arn'] });
+    expect(properties.DefinitionSubstitutions).toEqual({
+      AskApproverFunctionArn: arnOf('ask-approver'),
+      TellPartnerAboutClaimFunctionArn: arnOf('claim-tell-partner'),
+      AwaitProofFunctionArn: arnOf('claim-await-proof'),
+      RecordClaimNotDecidedFunctionArn: arnOf('claim-not-decided'),
+    });
+    expect(stateMachine('mdf-request-approval').properties.DefinitionSubstitutions.AskApproverFunctionArn).toEqual(arnOf('ask-approver'));
+  });
+
+  it('are named after the stack, as the stop grants expect', () => {
+    for (const name of workflowNames) {
+      expect(dev.resources[dev.logicalId(dev.stack.workflows.get(name))]?.Properties?.StateMachineName).toBe(`Test-${name}`);
+    }
+  });
+});
+
 describe('workflow logs', () => {
   it('go to a log group under /aws/vendedlogs/states with a retention period', () => {
     dev.template.hasResourceProperties('AWS::Logs::LogGroup', {

@@ -32,7 +32,9 @@ export interface HttpApiOptions {
 
 export const httpApi = (routes: Record<string, Route>, options: HttpApiOptions = {}) => {
   const chain = middy<APIGatewayProxyEventV2, HttpResponse>()
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' } as Parameters<typeof injectLambdaContext>[1]))
+    .use(injectLambdaContext(logger))
+    // Every log line of the request carries API Gateway's request id.
+    .use({ before: async (request) => logger.setCorrelationId(request.event.requestContext?.requestId) })
     .use(httpErrors());
   if (options.signedIn ?? true) chain.use(authClaims() as MiddlewareObj<APIGatewayProxyEventV2, HttpResponse>);
   return chain.handler((event, context) => {

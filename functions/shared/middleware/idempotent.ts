@@ -6,7 +6,7 @@ import { idempotencyStore } from '#store/idempotency';
 /**
  * `Idempotency-Key` on creating POSTs (Powertools idempotency): the same key from
  * the same user on the same route answers with the first response; the same key
- * with another body is refused (422). Without the header the request simply runs.
+ * with another body, or on another record of that route, is refused (422). Without the header the request simply runs.
  * Runs after body parsing, so bodies are compared as parsed JSON, not as bytes.
  */
 
@@ -19,7 +19,8 @@ export const idempotent = (routeKey: string): MiddlewareObj => {
     keyPrefix: routeKey,
     config: new IdempotencyConfig({
       eventKeyJmesPath: 'headers."idempotency-key" && [auth.userId, headers."idempotency-key"]',
-      payloadValidationJmesPath: 'body',
+      // The same key on another record (path) or with another body is refused.
+      payloadValidationJmesPath: '[pathParameters, body]',
       throwOnNoIdempotencyKey: false,
       expiresAfterSeconds: 24 * 3600,
     }),

@@ -1,7 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { parse as parseWithPowertools } from '@aws-lambda-powertools/parser';
-import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
-import type { z } from 'zod';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { BadInput, UnsupportedMediaType, type FieldError } from '../errors.ts';
 
 /**
@@ -52,7 +51,7 @@ const bodyText = (event: RawHttpEvent): string => {
 };
 
 /** The JSON body, validated by `schema`. */
-export const parseBody = <S extends z.ZodType>(schema: S): MiddlewareObj<RawHttpEvent> => ({
+export const parseBody = (schema: StandardSchemaV1): MiddlewareObj<RawHttpEvent> => ({
   before: async (request) => {
     const contentType = request.event.headers?.['content-type'] ?? '';
     const text = bodyText(request.event);
@@ -60,14 +59,20 @@ export const parseBody = <S extends z.ZodType>(schema: S): MiddlewareObj<RawHttp
       throw new UnsupportedMediaType(`The body must be application/json, not ${contentType}.`);
     }
     if (text.trim() === '') throw new BadInput([{ field: 'body', message: 'a JSON body is required' }]);
-    const result = parseWithPowertools(text, undefined, JSONStringified(schema), true);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new BadInput([{ field: 'body', message: `is not valid JSON (${(error as Error).message})` }]);
+    }
+    const result = parseWithPowertools(json, undefined, schema, true);
     if (!result.success) throw new BadInput(fieldErrorsOf(result.error, ''));
     request.event.body = result.data;
   },
 });
 
 /** The query string, validated by `schema` (fields are strings; coerce in the schema). */
-export const parseQuery = <S extends z.ZodType>(schema: S): MiddlewareObj<RawHttpEvent> => ({
+export const parseQuery = (schema: StandardSchemaV1): MiddlewareObj<RawHttpEvent> => ({
   before: async (request) => {
     const result = parseWithPowertools(request.event.queryStringParameters ?? {}, undefined, schema, true);
     if (!result.success) throw new BadInput(fieldErrorsOf(result.error, 'query'));
@@ -76,7 +81,7 @@ export const parseQuery = <S extends z.ZodType>(schema: S): MiddlewareObj<RawHtt
 });
 
 /** The path parameters, validated by `schema`. */
-export const parsePath = <S extends z.ZodType>(schema: S): MiddlewareObj<RawHttpEvent> => ({
+export const parsePath = (schema: StandardSchemaV1): MiddlewareObj<RawHttpEvent> => ({
   before: async (request) => {
     const result = parseWithPowertools(request.event.pathParameters ?? {}, undefined, schema, true);
     if (!result.success) throw new BadInput(fieldErrorsOf(result.error, 'path'));

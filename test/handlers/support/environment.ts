@@ -10,6 +10,8 @@ Object.assign(process.env, {
   MAIL_FROM: 'Channel Partner Program <program@channel.example>',
   PUBLIC_BASE_URL: 'https://api.channel.example',
   MDF_REQUEST_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:mdf-request-approval',
+  MDF_CLAIM_REVIEW_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:mdf-claim-review',
+  ATTACHMENTS_BUCKET: 'channel-prm-attachments-test',
   DECISION_TIMEOUT_DAYS: '30',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 });
