@@ -92,3 +92,62 @@ export interface TransitionResults {
   approverTasksCalled: number;
   paths: TransitionPath[];
 }
+
+export interface SweepKindCounts {
+  itemsRead: number;
+  done: number;
+  skipped: number;
+  failed: number;
+}
+
+/** One run of the due-work sweep, as counted on the product's DynamoDB and SES clients, with the sweep's own report. */
+export interface ReminderSweepRun {
+  label: string;
+  itemsDue: number;
+  ms: number;
+  /** The sweep's report for `mdf-claim-reminder`. */
+  report: SweepKindCounts;
+  /** The sweep's report for the other kinds of due work (none due here). */
+  otherKinds: Record<string, SweepKindCounts>;
+  /** Queries of the due index (every kind) and the items they read (ScannedCount). */
+  dueQueries: number;
+  dueItemsRead: number;
+  dueQueriesOfReminderKind: number;
+  dueItemsReadOfReminderKind: number;
+  /** dueItemsRead ÷ itemsDue (undefined when nothing is due). */
+  readRatio?: number | undefined;
+  scans: number;
+  scannedByScans: number;
+  /** DynamoDB commands by name. */
+  commands: Record<string, number>;
+  /** Errors DynamoDB answered, by name (e.g. ConditionalCheckFailedException). */
+  errors: Record<string, number>;
+  /** Queries that are not of the due index (the region calendar reads) and the items they read. */
+  calendarQueries: number;
+  calendarItemsRead: number;
+  perDoneItem: { conditionalUpdates?: number | undefined; calendarQueries?: number | undefined; calendarItemsRead?: number | undefined; emails?: number | undefined };
+  emailsSent: number;
+  emailFailures: number;
+  msPerDoneItem?: number | undefined;
+}
+
+export interface ReminderSweepResults {
+  targets: { readRatio: number; scans: number };
+  dataset: {
+    notDue: number;
+    due: number;
+    regions: string[];
+    writeSeconds: number;
+    /** Items of kind mdf-claim-reminder in the due index, and those due now, counted before the sweep. */
+    reminderItemsInIndex: number;
+    dueBefore: number;
+  };
+  runs: ReminderSweepRun[];
+  checks: {
+    /** Due requests that, after the first sweep, wait for their day-14 reminder (stage 1, due later). */
+    movedToDay14Reminder: number;
+    dueAfterFirstSweep: number;
+    /** Emails aws-ses-v2-local holds after both sweeps. */
+    emailsCaptured: number;
+  };
+}

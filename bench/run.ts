@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { resolve } from 'node:path';
-import type { BundleResults, SubmitResults, TransitionResults } from './results.ts';
+import type { BundleResults, ReminderSweepResults, SubmitResults, TransitionResults } from './results.ts';
 import { outDir, rootDir } from './support.ts';
 
 /**
@@ -12,7 +12,7 @@ import { outDir, rootDir } from './support.ts';
  * here asserts; a script that fails is reported in the README and makes the exit code 1.
  */
 interface Script {
-  name: 'bundles' | 'submit-latency' | 'approval-transitions';
+  name: 'bundles' | 'submit-latency' | 'approval-transitions' | 'reminder-sweep';
   file: string;
   timeoutSeconds: number;
 }
@@ -21,6 +21,7 @@ const scripts: Script[] = [
   { name: 'bundles', file: 'bench/bundles.ts', timeoutSeconds: 240 },
   { name: 'submit-latency', file: 'bench/submit-latency.ts', timeoutSeconds: 180 },
   { name: 'approval-transitions', file: 'bench/approval-transitions.ts', timeoutSeconds: 60 },
+  { name: 'reminder-sweep', file: 'bench/reminder-sweep.ts', timeoutSeconds: 240 },
 ];
 
 const say = (line: string) => void process.stderr.write(`${line}\n`);
@@ -218,7 +219,70 @@ An approved request (three levels) costs **${approved ? `${approved.transitions}
 `;
 };
 
-const summarySection = (b?: BundleResults, s?: SubmitResults, t?: TransitionResults): string => {
+const plainNumber = (value: number | undefined) => (value === undefined ? '–' : String(value));
+
+const reminderSection = (r: ReminderSweepResults): string => {
+  const [first, second] = r.runs;
+  const commands = (run: ReminderSweepResults['runs'][number]) =>
+    Object.entries(run.commands)
+      .map(([name, count]) => `${count} ${name}`)
+      .join(', ') || 'none';
+  const errors = (run: ReminderSweepResults['runs'][number]) =>
+    Object.entries(run.errors)
+      .map(([name, count]) => `${count} ${name}`)
+      .join(', ') || 'none';
+  const row = (run: ReminderSweepResults['runs'][number]) => [
+    run.label,
+    run.itemsDue,
+    `${run.report.done} done, ${run.report.skipped} skipped, ${run.report.failed} failed; read ${run.report.itemsRead}`,
+    `${run.dueItemsRead} (${run.dueQueries} Queries; ${run.dueItemsReadOfReminderKind} by ${run.dueQueriesOfReminderKind} of kind \`mdf-claim-reminder\`)`,
+    run.readRatio === undefined ? '– (nothing due)' : `${fmt(run.readRatio, 2)} (≤ ${r.targets.readRatio}) ${verdict(run.readRatio <= r.targets.readRatio)}`,
+    `${run.scans} (= ${r.targets.scans}) ${verdict(run.scans <= r.targets.scans)}`,
+    commands(run),
+    errors(run),
+    `${run.emailsSent}${run.emailFailures ? ` (${run.emailFailures} failed)` : ''}`,
+    fmt(run.ms, 0),
+  ];
+  return `## 4. Reminder sweep — \`bench/reminder-sweep.ts\`
+
+**How it is measured.** DynamoDB Local (in memory, same table and indexes as the CDK table) with the local seed
+(partners, users, region calendars with their holidays), SES captured by aws-ses-v2-local (the Step Functions and S3
+endpoints point at a closed port: the sweep must not need them). The table gets ${r.dataset.notDue.toLocaleString('en-US')} Approved MDF requests whose
+next reminder to claim is due later (activities ending 24 days ago to 90 days ahead, next reminder on day 2, 14 or 28)
+and ${r.dataset.due} whose day-2 reminder is due now, in ${r.dataset.regions.join(', ')}. One of them is written through the store's own code
+(\`mdfRequests.create\`, then the final approval's \`transitionItem\` to Approved with \`nextReminderAt\`,
+\`reminderStage\` and the due index \`duePk='mdf-claim-reminder'\`, \`dueAt\` from \`nextReminder\` on the region's calendar);
+the others have the same item shape, checked attribute by attribute against that stored item, and are written with
+BatchWriteItem (${fmt(r.dataset.writeSeconds)} s; REQUEST items only, history items carry no \`duePk\`). Before the sweep the due index
+holds ${r.dataset.reminderItemsInIndex.toLocaleString('en-US')} reminders, ${r.dataset.dueBefore} due now. The real \`due-work\` handler
+(\`functions/sweeps/due-work.ts\`) then runs in-process as the local stack runs it, twice. A middleware on the product's
+shared DynamoDB client (the one every store module sends through) counts each command by name, the items each Query or
+Scan read (\`ScannedCount\`) and the errors DynamoDB answered; another on the SES client counts the emails. The sweep's
+own report (\`kinds['mdf-claim-reminder']\`) is shown beside them. **Items read ÷ items due** is the \`ScannedCount\` of every
+Query of the due index in the sweep (all six kinds of due work) divided by the ${r.dataset.due} due items. Time is the
+handler call, module already loaded, measured on the wall clock.
+
+${table(
+  ['Run', 'Items due', "Sweep's report (reminders)", 'Items read by the due queries', 'Read ÷ due', 'Scans', 'DynamoDB commands', 'DynamoDB errors', 'Emails sent', 'Time (ms)'],
+  r.runs.map(row),
+)}
+${
+  first
+    ? `
+Per reminder sent (first sweep, averages): ${plainNumber(first.perDoneItem.conditionalUpdates)} conditional UpdateItem (claims the stage and moves
+the item to its next reminder: \`reminderSent\`), ${plainNumber(first.perDoneItem.calendarQueries)} Query of the region's calendar
+partition (${plainNumber(first.perDoneItem.calendarItemsRead)} items read: the seeded holidays of its region; the calendar is read once per item, not once per region), ${plainNumber(first.perDoneItem.emails)} SES
+SendEmail; ${fmt(first.msPerDoneItem, 1)} ms of sweep time per reminder (8 at a time; the first sweep's time includes creating the SES client and its first connection). The ${first.dueQueries} due-index Queries are
+${first.dueQueriesOfReminderKind} of \`mdf-claim-reminder\` (a page of 100, then an empty page after its LastEvaluatedKey) and one per
+other kind (nothing due). After it, ${r.checks.movedToDay14Reminder} of the ${r.dataset.due} requests wait for their day-14 reminder
+(stage 1, due later), ${r.checks.dueAfterFirstSweep} reminders are due, and aws-ses-v2-local holds ${r.checks.emailsCaptured} emails
+after both sweeps.`
+    : ''
+}
+${second ? `\nThe second sweep finds nothing due: ${second.report.done} done, ${second.dueItemsRead} items read, ${second.emailsSent} emails, only its ${second.dueQueries} due-index Queries.\n` : ''}`;
+};
+
+const summarySection = (b?: BundleResults, s?: SubmitResults, t?: TransitionResults, r?: ReminderSweepResults): string => {
   const rows: string[][] = [];
   if (b) {
     const biggest = b.bundles.reduce((x, y) => (y.sizeKB > x.sizeKB ? y : x));
@@ -241,6 +305,19 @@ const summarySection = (b?: BundleResults, s?: SubmitResults, t?: TransitionResu
   if (t) {
     for (const p of t.paths) rows.push([`Transitions: ${p.description}`, `${p.transitions} ($${p.usdPerExecution.toFixed(6)})`, `≤ ${t.targets.transitions}`, verdict(p.transitions <= t.targets.transitions)]);
   }
+  if (r) {
+    const first = r.runs[0];
+    if (first) {
+      rows.push([
+        'Reminder sweep: items read ÷ items due',
+        `${fmt(first.readRatio, 2)} (${first.dueItemsRead} read for ${first.itemsDue} due among ${(r.dataset.notDue + r.dataset.due).toLocaleString('en-US')})`,
+        `≤ ${r.targets.readRatio}`,
+        verdict((first.readRatio ?? Infinity) <= r.targets.readRatio),
+      ]);
+    }
+    const scans = r.runs.reduce((sum, run) => sum + run.scans, 0);
+    rows.push(['Reminder sweep: Scans (both sweeps)', String(scans), `${r.targets.scans}`, verdict(scans <= r.targets.scans)]);
+  }
   return table(['Figure', 'Measured', 'Target', ''], rows);
 };
 
@@ -248,17 +325,21 @@ const main = (): void => {
   mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   const loadBefore = loadavg()[0] ?? 0;
+  const loadAfterScript = new Map<Script['name'], number>();
   const outcomes = new Map<Script['name'], ReturnType<typeof runScript>>();
   for (const script of scripts) {
     const outcome = runScript(script);
     outcomes.set(script.name, outcome);
+    loadAfterScript.set(script.name, loadavg()[0] ?? 0);
     say(outcome.error ? `✗ ${script.name}: ${outcome.error} (${outcome.seconds} s)` : `✓ ${script.name} (${outcome.seconds} s)`);
   }
   const totalSeconds = Math.round((Date.now() - started) / 1000);
   const loadAfter = loadavg()[0] ?? 0;
+  const busy = Math.max(loadBefore, loadAfter, ...loadAfterScript.values()) > cpus().length;
   const bundles = outcomes.get('bundles')?.results as BundleResults | undefined;
   const submit = outcomes.get('submit-latency')?.results as SubmitResults | undefined;
   const transitions = outcomes.get('approval-transitions')?.results as TransitionResults | undefined;
+  const reminders = outcomes.get('reminder-sweep')?.results as ReminderSweepResults | undefined;
   const m = machine();
   const failed = [...outcomes].filter(([, o]) => o.error);
   const date = new Date();
@@ -277,20 +358,21 @@ tests: nothing here asserts, nothing runs in \`npm test\`. Compare figures only 
 | Node | ${m.node} |
 | OS | ${m.os} |
 | Java (DynamoDB Local) | ${m.java ?? 'not found'} |
-| Load average (1 min), start → end of the run | ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} (other work on the machine shows here; it makes the timings noisier) |
+| Load average (1 min): start, then after each script | ${[loadBefore, ...scripts.map((s) => loadAfterScript.get(s.name) ?? Number.NaN)].map((l) => l.toFixed(2)).join(' → ')} (${scripts.map((s) => s.name).join(', ')}); ${busy ? `**the machine was busy**: above its ${m.cores} cores, other work (e.g. other sessions' test runs) competed with the benchmarks, so the timings are noisier and slower than on an idle machine` : `at or below its ${m.cores} cores`} |
 
 The whole run took ${totalSeconds} s (${scripts.map((s) => `${s.name} ${outcomes.get(s.name)?.seconds ?? '–'} s`).join(', ')}).
 ${failed.length ? `\n**Failed this run:** ${failed.map(([name, o]) => `\`${name}\` (${o.error})`).join(', ')}; its section is missing.\n` : ''}
 ## Summary
 
-${summarySection(bundles, submit, transitions)}
+${summarySection(bundles, submit, transitions, reminders)}
 
 Each script runs on its own too (\`npx tsx bench/<name>.ts\`; results in \`bench/.out/<name>.json\`); only
 \`npm run bench\` rewrites this file.
 
 ${bundles ? bundlesSection(bundles) : ''}
 ${submit ? submitSection(submit) : ''}
-${transitions ? transitionsSection(transitions) : ''}`;
+${transitions ? transitionsSection(transitions) : ''}
+${reminders ? reminderSection(reminders) : ''}`;
   writeFileSync(resolve(rootDir, 'bench/README.md'), `${readme.replace(/\n{3,}/g, '\n\n').trimEnd()}\n`);
   say(`\nbench/README.md written (${totalSeconds} s).`);
   if (failed.length) process.exitCode = 1;
