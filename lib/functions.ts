@@ -47,6 +47,8 @@ export interface FunctionsProps {
   readonly publicBaseUrl: string;
   /** Hard ceiling of one approval level, handed to the workflows the functions start. */
   readonly decisionTimeoutDays: number;
+  /** The lead recall phase in force (`1`, `2` or `final`), for the functions that share leads. */
+  readonly leadRecallPhase: string;
   readonly prod: boolean;
 }
 
@@ -161,6 +163,7 @@ export class Functions extends Construct {
     if (access.email) environment.MAIL_FROM = email.mailFrom;
     if (access.links) environment.PUBLIC_BASE_URL = this.props.publicBaseUrl;
     if (access.startWorkflows?.length) environment.DECISION_TIMEOUT_DAYS = String(this.props.decisionTimeoutDays);
+    if (access.leadRecall) environment.LEAD_RECALL_PHASE = this.props.leadRecallPhase;
     if (access.attachments) environment.ATTACHMENTS_BUCKET = storage.attachments.bucketName;
 
     const fn = new NodejsFunction(this, id, {

@@ -17,7 +17,7 @@ export interface Route {
 }
 
 /** A state machine defined by statemachines/<name>.asl.json. */
-export type WorkflowName = 'mdf-request-approval' | 'mdf-claim-review';
+export type WorkflowName = 'mdf-request-approval' | 'mdf-claim-review' | 'lead-import';
 
 export interface Access {
   /** DynamoDB table access. */
@@ -38,6 +38,8 @@ export interface Access {
    * rejected uploads.
    */
   attachments?: ('read' | 'write' | 'manage')[];
+  /** Shares leads, so records the lead recall phase in force on them (gets LEAD_RECALL_PHASE). */
+  leadRecall?: boolean;
 }
 
 interface BaseFunction {
@@ -92,6 +94,10 @@ export const workflows: Record<WorkflowName, { file: string; description: string
   'mdf-claim-review': {
     file: 'statemachines/mdf-claim-review.asl.json',
     description: "The CMM's review of an MDF claim, with the wait for missing proof",
+  },
+  'lead-import': {
+    file: 'statemachines/lead-import.asl.json',
+    description: 'A lead import, chunk by chunk, one import at a time; then one email per partner with new leads',
   },
 };
 
@@ -282,6 +288,74 @@ export const functions: FunctionSpec[] = [
     prefix: 'claims/',
     access: { table: 'readWrite', attachments: ['read', 'manage'], answerWorkflows: ['mdf-claim-review'] },
   },
+  // Leads (issue 6). Routes with fixed segments come before `/leads/{id}`: the local API
+  // server matches in this order (API Gateway prefers them anyway).
+  {
+    kind: 'http',
+    name: 'campaigns',
+    entry: 'functions/http/campaigns.ts',
+    description: 'Marketing operations maintain the campaigns whose leads may be shared with partners',
+    access: { table: 'readWrite' },
+    routes: [jwt('POST', '/campaigns'), jwt('GET', '/campaigns'), jwt('GET', '/campaigns/{id}'), jwt('PATCH', '/campaigns/{id}')],
+  },
+  {
+    kind: 'http',
+    name: 'lead-imports',
+    entry: 'functions/http/lead-imports.ts',
+    description: 'Marketing operations import leads (CSV or JSON, up to 10,000) as a job and follow its progress',
+    access: { table: 'readWrite', startWorkflows: ['lead-import'] },
+    // A 10,000-lead file is checked and stored in chunks before the answer.
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    routes: [jwt('POST', '/leads/import'), jwt('GET', '/leads/imports'), jwt('GET', '/leads/imports/{id}')],
+  },
+  {
+    kind: 'http',
+    name: 'leads',
+    entry: 'functions/http/leads.ts',
+    description: 'Partners see, accept, reject, assign and update their leads; marketing operations see held-back leads and recall counts',
+    access: { table: 'readWrite' },
+    routes: [
+      jwt('GET', '/leads'),
+      jwt('GET', '/leads/held-back'),
+      jwt('GET', '/leads/recalls'),
+      jwt('GET', '/leads/{id}'),
+      jwt('POST', '/leads/{id}/accept'),
+      jwt('POST', '/leads/{id}/reject'),
+      jwt('POST', '/leads/{id}/status'),
+      jwt('POST', '/leads/{id}/assign'),
+    ],
+  },
+  {
+    kind: 'task',
+    name: 'lead-import-chunk',
+    entry: 'functions/workflow/lead-import-chunk.ts',
+    description: 'Imports the next chunk of a lead file: routes each lead to its partner or holds it back, records the results',
+    substitution: 'ImportLeadChunkFunctionArn',
+    workflows: ['lead-import'],
+    timeoutSeconds: 120,
+    memoryMb: 1024,
+    access: { table: 'readWrite', leadRecall: true },
+  },
+  {
+    kind: 'task',
+    name: 'lead-import-finish',
+    entry: 'functions/workflow/lead-import-finish.ts',
+    description: "Emails each partner's Partner Contact the import's new leads, once; completes the import",
+    substitution: 'FinishLeadImportFunctionArn',
+    workflows: ['lead-import'],
+    timeoutSeconds: 60,
+    access: { table: 'readWrite', email: true, leadRecall: true },
+  },
+  {
+    kind: 'task',
+    name: 'lead-import-failed',
+    entry: 'functions/workflow/lead-import-failed.ts',
+    description: 'Records why a lead import stopped and how far it got; releases the import lock',
+    substitution: 'RecordLeadImportFailedFunctionArn',
+    workflows: ['lead-import'],
+    access: { table: 'readWrite' },
+  },
   {
     kind: 'sweep',
     name: 'due-work',
@@ -293,7 +367,7 @@ export const functions: FunctionSpec[] = [
       table: 'readWrite',
       email: true,
       links: true,
-      startWorkflows: ['mdf-request-approval', 'mdf-claim-review'],
+      startWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'lead-import'],
       stopWorkflows: ['mdf-request-approval'],
       answerWorkflows: ['mdf-request-approval', 'mdf-claim-review'],
     },

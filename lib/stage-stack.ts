@@ -23,6 +23,8 @@ export interface StageSettings {
   readonly senderDomain?: string;
   readonly publicBaseUrl?: string;
   readonly decisionTimeoutDays: number;
+  /** The lead recall phase in force: `1` (default), `2` or `final`. Leads keep the phase they were shared under. */
+  readonly leadRecallPhase: '1' | '2' | 'final';
   readonly alarmEmail?: string;
   /** Browser origins that may upload and download claim files directly (S3 CORS); `*` unless told. */
   readonly corsOrigins: readonly string[];
@@ -64,6 +66,7 @@ export class ChannelPrmStack extends Stack {
       storage: this.storage,
       publicBaseUrl: settings.publicBaseUrl ?? this.api.url,
       decisionTimeoutDays: settings.decisionTimeoutDays,
+      leadRecallPhase: settings.leadRecallPhase,
       prod,
     });
     acknowledge(
@@ -127,6 +130,13 @@ export const readStageSettings = (scope: Construct): StageSettings => {
     throw new Error(`Context decisionTimeoutDays must be a whole number of days from 1 to 90, got "${String(rawDays)}"`);
   }
 
+  // Recall is final (a recalled lead is never shared again), so the default is the most lenient phase, the one the program runs today.
+  const rawPhase: unknown = scope.node.tryGetContext('leadRecallPhase') ?? '1';
+  const leadRecallPhase = String(rawPhase).trim().toLowerCase();
+  if (leadRecallPhase !== '1' && leadRecallPhase !== '2' && leadRecallPhase !== 'final') {
+    throw new Error(`Context leadRecallPhase must be 1, 2 or final, got "${String(rawPhase)}"`);
+  }
+
   const publicBaseUrl = text('publicBaseUrl')?.replace(/\/+$/, '');
   if (publicBaseUrl !== undefined && !/^https:\/\/[^\s/]+/.test(publicBaseUrl)) {
     throw new Error(`Context publicBaseUrl must be an https:// URL, got "${publicBaseUrl}"`);
@@ -137,6 +147,7 @@ export const readStageSettings = (scope: Construct): StageSettings => {
     senderDomain: text('senderDomain'),
     publicBaseUrl,
     decisionTimeoutDays,
+    leadRecallPhase,
     alarmEmail: text('alarmEmail'),
     corsOrigins: readCorsOrigins(scope.node.tryGetContext('corsOrigins')),
   };

@@ -4,6 +4,7 @@ import { quarterOf } from '../functions/domain/calendar.ts';
 import { emptyChecklist, type MarketingReadyChecklist, type Partner } from '../functions/domain/partner.ts';
 import type { InternalRole, User } from '../functions/domain/people.ts';
 import type { Region } from '../functions/domain/regions.ts';
+import { leadPeople, leadRoles, seedLeads } from './seed-leads.ts';
 
 /**
  * Seed data for the local stack, written through the product's own store modules:
@@ -88,6 +89,9 @@ const usersToSeed = (at: string): { users: User[]; roles: SeededUser[] } => {
     { role: 'global director', id: 'usr_director', email: 'director@channel.example', name: 'Dora Director' },
     { role: 'program administrator', id: 'usr_admin', email: 'admin@channel.example', name: 'Ada Admin' },
   ];
+  // Leads (issue 6): marketing operations, and Acme's Partner Contact as a user.
+  users.push(...leadPeople(at));
+  roles.push(...leadRoles);
   return { users, roles };
 };
 
@@ -172,6 +176,7 @@ export const seed = async (now: Date): Promise<{ seeded: boolean; roles: SeededU
     }
   }
   for (const holiday of holidays(now.getUTCFullYear())) await calendars.putHoliday(holiday.region, { date: holiday.date, name: holiday.name });
+  await seedLeads(now);
   await db().send(new PutCommand({ TableName: tableName, Item: { ...SEED_MARKER, at } }));
   return { seeded: true, roles };
 };

@@ -19,6 +19,9 @@ import {
 } from './admin.schemas.ts';
 import { AttachmentDeclaration, ClaimView, ListClaimsQuery, SubmitClaim } from './mdf-claims.schemas.ts';
 import { CancelMdfRequest, ListMdfRequestsQuery, MdfRequestSummary, MdfRequestView, SubmitMdfRequest } from './mdf-requests.schemas.ts';
+import { CampaignView, CreateCampaign, ListCampaignsQuery, UpdateCampaign } from './campaigns.schemas.ts';
+import { ImportQuery, ImportRowsQuery, LeadImportView, ListImportsQuery } from './lead-imports.schemas.ts';
+import { AssignLead, ChangeLeadStatus, HeldBackQuery, LeadView, ListLeadsQuery, RecallCountsQuery, RejectLead } from './leads.schemas.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the handlers
@@ -210,6 +213,85 @@ export const operations: Record<string, Operation> = {
   'GET /admin/regions/{region}/calendar': { summary: "A region's calendar and holidays", tag: 'Administration', auth: true, params: RegionParams, responses: okJson(anyObject) },
   'PUT /admin/regions/{region}/holidays/{date}': { summary: 'Add a regional holiday', tag: 'Administration', auth: true, params: HolidayParams, body: SetHoliday, responses: okJson(anyObject) },
   'DELETE /admin/regions/{region}/holidays/{date}': { summary: 'Remove a regional holiday', tag: 'Administration', auth: true, params: HolidayParams, responses: { 204: undefined } },
+  'POST /campaigns': {
+    summary: 'Add a campaign (marketing operations); the answer says whether it can carry partner leads, and why not',
+    tag: 'Leads',
+    auth: true,
+    body: CreateCampaign,
+    responses: { 201: CampaignView, 400: problemSchema, 403: problemSchema },
+    idempotent: true,
+  },
+  'GET /campaigns': { summary: 'Campaigns by name, each saying whether it can carry partner leads', tag: 'Leads', auth: true, query: ListCampaignsQuery, responses: { ...okJson(pageOf(CampaignView)), 403: problemSchema } },
+  'GET /campaigns/{id}': { summary: 'A campaign with its history', tag: 'Leads', auth: true, params: idParam, responses: { ...okJson(CampaignView), 404: problemSchema } },
+  'PATCH /campaigns/{id}': {
+    summary: 'Change a campaign (status, incl. Aborted; budget holder; channel partner name); leads already shared keep it as it was',
+    tag: 'Leads',
+    auth: true,
+    params: idParam,
+    body: UpdateCampaign,
+    responses: { ...okJson(CampaignView), 404: problemSchema, 409: problemSchema },
+  },
+  'POST /leads/import': {
+    summary:
+      'Import up to 10,000 leads as a job: text/csv (header row, UTF-8, quoted fields; columns email, firstName, lastName, phone, company, title, country, campaignId, partnerAccountId, activelyWorked) or application/json ({"leads": [...]} with the same fields). 202 with the job; a bad file is 400 naming line and column; more than 10,000 leads is 422 before any work',
+    tag: 'Leads',
+    auth: true,
+    query: ImportQuery,
+    body: z.string().check(z.describe('The CSV file (or, as application/json, {"leads": [...]})')),
+    bodyType: 'text/csv',
+    responses: { 202: LeadImportView, 400: problemSchema, 403: problemSchema, 415: problemSchema, 422: problemSchema },
+    idempotent: true,
+  },
+  'GET /leads/imports': { summary: 'Lead imports, newest first', tag: 'Leads', auth: true, query: ListImportsQuery, responses: { ...okJson(pageOf(LeadImportView)), 403: problemSchema } },
+  'GET /leads/imports/{id}': {
+    summary: "An import's progress: counts (received, shared, held back, failed…), its history, and the rows not shared with their reasons and line numbers (paged)",
+    tag: 'Leads',
+    auth: true,
+    params: idParam,
+    query: ImportRowsQuery,
+    responses: { ...okJson(LeadImportView), 404: problemSchema },
+  },
+  'GET /leads': {
+    summary: "Leads you may see, newest first (opportunityAdmin: the organisation's; otherwise those assigned to you); marketing operations name the partner",
+    tag: 'Leads',
+    auth: true,
+    query: ListLeadsQuery,
+    responses: { ...okJson(pageOf(LeadView)), 400: problemSchema, 403: problemSchema },
+  },
+  'GET /leads/held-back': { summary: 'Leads held back, with every reason (marketing operations)', tag: 'Leads', auth: true, query: HeldBackQuery, responses: { ...okJson(pageOf(LeadView)), 403: problemSchema } },
+  'GET /leads/recalls': {
+    summary: 'Recalled leads counted per partner and campaign (marketing operations)',
+    tag: 'Leads',
+    auth: true,
+    query: RecallCountsQuery,
+    responses: { ...okJson(pageOf(anyObject)), 403: problemSchema },
+  },
+  'GET /leads/{id}': { summary: 'A lead with its history', tag: 'Leads', auth: true, params: idParam, responses: { ...okJson(LeadView), 404: problemSchema } },
+  'POST /leads/{id}/accept': { summary: 'Accept a Pending lead', tag: 'Leads', auth: true, params: idParam, responses: { ...okJson(LeadView), 404: problemSchema, 409: problemSchema } },
+  'POST /leads/{id}/reject': {
+    summary: 'Reject a Pending lead, saying why',
+    tag: 'Leads',
+    auth: true,
+    params: idParam,
+    body: RejectLead,
+    responses: { ...okJson(LeadView), 400: problemSchema, 404: problemSchema, 409: problemSchema },
+  },
+  'POST /leads/{id}/status': {
+    summary: 'Move an accepted lead to its next status: Qualifying, then Qualified or Disqualified',
+    tag: 'Leads',
+    auth: true,
+    params: idParam,
+    body: ChangeLeadStatus,
+    responses: { ...okJson(LeadView), 404: problemSchema, 409: problemSchema, 422: problemSchema },
+  },
+  'POST /leads/{id}/assign': {
+    summary: 'Give a lead to a user of your organisation (opportunityAdmin)',
+    tag: 'Leads',
+    auth: true,
+    params: idParam,
+    body: AssignLead,
+    responses: { ...okJson(LeadView), 403: problemSchema, 404: problemSchema },
+  },
   'GET /openapi.json': { summary: 'This document', tag: 'Documentation', auth: false, responses: { 200: anyObject } },
   'GET /docs': { summary: 'Human-readable documentation of the API', tag: 'Documentation', auth: false, responses: { 200: htmlPage('The docs page') } },
 };

@@ -7,6 +7,7 @@ import { db, queryPage, queryPartition, recordOf, tableName, transact, type Page
  * Partners. Access patterns:
  * - get a partner by id: GetItem pk=PARTNER#<id>, sk=PARTNER
  * - list partners by name: Query gsi1 gsi1pk=PARTNERS, gsi1sk=<legal name lower>#<id>
+ * - partners with an exact legal name (campaigns name their partner): Query gsi1 gsi1pk=PARTNERS, begins_with <legal name lower>#
  * - a partner with its history: Query pk=PARTNER#<id> (sk=PARTNER and sk=HISTORY#…)
  */
 const key = (id: string) => ({ pk: `PARTNER#${id}`, sk: 'PARTNER' });
@@ -35,6 +36,12 @@ export const getWithHistory = async (id: string): Promise<(Partner & { history: 
 export const list = async (limit: number, cursor?: string): Promise<Page<Partner>> => {
   const page = await queryPage({ index: 'gsi1', partitionValue: 'PARTNERS', limit, cursor });
   return { ...page, items: page.items.map((item) => recordOf<Partner>(item)) };
+};
+
+/** Partners whose legal name is exactly `legalName` (gsi1 PARTNERS, begins_with `<name lower>#`, then compared exactly). */
+export const withLegalName = async (legalName: string): Promise<Partner[]> => {
+  const page = await queryPage({ index: 'gsi1', partitionValue: 'PARTNERS', sortPrefix: `${legalName.toLowerCase()}#`, limit: 25 });
+  return page.items.map((item) => recordOf<Partner>(item)).filter((partner) => partner.legalName === legalName);
 };
 
 /** Creates a partner; refused (TransactionRefused) when the id exists. */

@@ -105,6 +105,11 @@ export interface PageQuery {
   limit: number;
   cursor?: string | undefined;
   newestFirst?: boolean;
+  /**
+   * Keeps only matching items of the partition (a FilterExpression: DynamoDB still reads
+   * `limit` items, so a page may hold fewer). Placeholders must not be `#p`, `#s`, `:p`, `:s`.
+   */
+  filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
 }
 
 const keysOf = (index: IndexName | undefined) => {
@@ -121,8 +126,15 @@ export const queryPage = async (query: PageQuery): Promise<Page<Item>> => {
     TableName: tableName,
     ...(query.index ? { IndexName: query.index } : {}),
     KeyConditionExpression: query.sortPrefix ? '#p = :p AND begins_with(#s, :s)' : '#p = :p',
-    ExpressionAttributeNames: query.sortPrefix ? { '#p': keys.partition, '#s': keys.sort } : { '#p': keys.partition },
-    ExpressionAttributeValues: query.sortPrefix ? { ':p': query.partitionValue, ':s': query.sortPrefix } : { ':p': query.partitionValue },
+    ExpressionAttributeNames: {
+      ...(query.sortPrefix ? { '#p': keys.partition, '#s': keys.sort } : { '#p': keys.partition }),
+      ...query.filter?.names,
+    },
+    ExpressionAttributeValues: {
+      ...(query.sortPrefix ? { ':p': query.partitionValue, ':s': query.sortPrefix } : { ':p': query.partitionValue }),
+      ...query.filter?.values,
+    },
+    ...(query.filter ? { FilterExpression: query.filter.expression } : {}),
     Limit: query.limit,
     ScanIndexForward: !query.newestFirst,
     ...(query.consistent && !query.index ? { ConsistentRead: true } : {}),

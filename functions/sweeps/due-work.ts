@@ -16,6 +16,10 @@ import * as calendars from '#store/calendars';
 import * as claims from '#store/claims';
 import { startClaimReview } from '#workflow/claim-review';
 import { startMdfApproval, stopMdfApproval } from '#workflow/mdf-approval';
+import * as leadImports from '#store/lead-imports';
+import * as leads from '#store/leads';
+import { watchLeadImport } from './lead-import-watch.ts';
+import { recallDueLead, tellRecalledPartner } from './lead-recall.ts';
 
 /**
  * The scheduled sweep: for each kind of due work, it reads only the items that
@@ -86,6 +90,10 @@ export const dueWork: Record<string, DueWork> = {
   [mdfRequests.WORKFLOW_STOP_DUE]: unstoppedWorkflow,
   [mdfRequests.CLAIM_REMINDER_DUE]: reminderToClaim,
   [claims.REVIEW_START_DUE]: unstartedClaimReview,
+  // Leads (issue 6): recall before telling, so one sweep recalls and tells each partner once.
+  [leads.RECALL_DUE]: recallDueLead,
+  [leads.RECALL_NOTICE_DUE]: tellRecalledPartner,
+  [leadImports.WATCH_DUE]: watchLeadImport,
 };
 
 export interface SweepReport {

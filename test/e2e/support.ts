@@ -28,6 +28,8 @@ export const people = {
   cmmAmer: 'cmm.amer@channel.example',
   director: 'director@channel.example',
   admin: 'admin@channel.example',
+  marketingOps: 'marketing.ops@channel.example', // imports leads, maintains campaigns
+  lena: 'leads@acme.example', // Acme's Partner Contact, opportunityAdmin
 } as const;
 
 export interface ApiResponse<T = any> {

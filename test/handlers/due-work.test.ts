@@ -101,6 +101,9 @@ describe('the due-work sweep', () => {
       'mdf-workflow-stop',
       'mdf-claim-reminder',
       'claim-review-start',
+      'lead-recall',
+      'lead-recall-notice',
+      'lead-import-watch',
     ]);
     for (const query of dueQueries) {
       expect(query.args[0].input).toMatchObject({ KeyConditionExpression: 'duePk = :kind AND dueAt <= :now', ExpressionAttributeValues: { ':now': NOW.toISOString() } });

@@ -16,6 +16,7 @@ export const expectedVariables = (spec: FunctionSpec): string[] => {
     ...(access.links ? ['PUBLIC_BASE_URL'] : []),
     ...(access.startWorkflows?.length ? ['DECISION_TIMEOUT_DAYS'] : []),
     ...(access.attachments ? ['ATTACHMENTS_BUCKET'] : []),
+    ...(access.leadRecall ? ['LEAD_RECALL_PHASE'] : []),
     ...[...workflows].map(stateMachineArnVariable),
   ].sort();
 };

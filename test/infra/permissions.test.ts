@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functions } from '../../lib/manifest.ts';
+import { functions, type WorkflowName } from '../../lib/manifest.ts';
 import { actionsOf, buildStack, functionStatements, type Statement } from './stack.ts';
 
 const dev = buildStack();
@@ -54,12 +54,12 @@ describe('least privilege', () => {
     }
   });
 
-  const workflowRef = (name: 'mdf-request-approval' | 'mdf-claim-review') => ({ Ref: dev.logicalId(dev.stack.workflows.get(name)) });
+  const workflowRef = (name: WorkflowName) => ({ Ref: dev.logicalId(dev.stack.workflows.get(name)) });
 
   it('only the functions the manifest names start workflows, each on its state machines only', () => {
     const starters = functions.filter((spec) => spec.access.startWorkflows?.length);
     expect(grantedTo('states:StartExecution').sort()).toEqual(starters.map((spec) => spec.name).sort());
-    expect(starters.map((spec) => spec.name).sort()).toEqual(['due-work', 'mdf-claims', 'mdf-requests']);
+    expect(starters.map((spec) => spec.name).sort()).toEqual(['due-work', 'lead-imports', 'mdf-claims', 'mdf-requests']);
     for (const spec of starters) {
       const resources = resourcesOf(functionStatements(dev, spec.name), 'states:StartExecution');
       expect(resources).toHaveLength(spec.access.startWorkflows?.length ?? 0);

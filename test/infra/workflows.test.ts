@@ -72,8 +72,8 @@ describe.each(workflowNames)('the %s workflow', (name) => {
 });
 
 describe('the workflows of the manifest', () => {
-  it('are both deployed, each as its own state machine', () => {
-    expect(workflowNames.sort()).toEqual(['mdf-claim-review', 'mdf-request-approval']);
+  it('are all deployed, each as its own state machine', () => {
+    expect(workflowNames.sort()).toEqual(['lead-import', 'mdf-claim-review', 'mdf-request-approval']);
     dev.template.resourceCountIs('AWS::StepFunctions::StateMachine', workflowNames.length);
   });
 
