@@ -17,7 +17,7 @@ export interface Route {
 }
 
 /** A state machine defined by statemachines/<name>.asl.json. */
-export type WorkflowName = 'mdf-request-approval' | 'mdf-claim-review' | 'lead-import';
+export type WorkflowName = 'mdf-request-approval' | 'mdf-claim-review' | 'deal-registration' | 'lead-import';
 
 export interface Access {
   /** DynamoDB table access. */
@@ -95,6 +95,10 @@ export const workflows: Record<WorkflowName, { file: string; description: string
     file: 'statemachines/mdf-claim-review.asl.json',
     description: "The CMM's review of an MDF claim, with the wait for missing proof",
   },
+  'deal-registration': {
+    file: 'statemachines/deal-registration.asl.json',
+    description: 'Deal registration review by operations, the ESM and the ASM, with returns and resubmissions',
+  },
   'lead-import': {
     file: 'statemachines/lead-import.asl.json',
     description: 'A lead import, chunk by chunk, one import at a time; then one email per partner with new leads',
@@ -169,7 +173,13 @@ export const functions: FunctionSpec[] = [
     name: 'approval-links',
     entry: 'functions/http/approval-links.ts',
     description: 'Confirm page behind an emailed approval link (GET) and the decision (POST)',
-    access: { table: 'readWrite', email: true, links: true, answerWorkflows: ['mdf-request-approval', 'mdf-claim-review'], attachments: ['read'] },
+    access: {
+      table: 'readWrite',
+      email: true,
+      links: true,
+      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration'],
+      attachments: ['read'],
+    },
     routes: [open('GET', '/approvals/{id}'), open('HEAD', '/approvals/{id}'), open('POST', '/approvals/{id}')],
   },
   {
@@ -215,6 +225,8 @@ export const functions: FunctionSpec[] = [
       jwt('GET', '/admin/regions/{region}/calendar'),
       jwt('PUT', '/admin/regions/{region}/holidays/{date}'),
       jwt('DELETE', '/admin/regions/{region}/holidays/{date}'),
+      jwt('GET', '/admin/deal-registrations/denial-reasons'),
+      jwt('PUT', '/admin/deal-registrations/denial-reasons'),
     ],
   },
   {
@@ -232,7 +244,7 @@ export const functions: FunctionSpec[] = [
     entry: 'functions/workflow/ask-approver.ts',
     description: 'Opens an approval level: records the task token, emails the approver (and backup) a link',
     substitution: 'AskApproverFunctionArn',
-    workflows: ['mdf-request-approval', 'mdf-claim-review'],
+    workflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration'],
     access: { table: 'readWrite', email: true, links: true },
   },
   {
@@ -287,6 +299,63 @@ export const functions: FunctionSpec[] = [
     description: 'Records a claim file when its upload lands (or rejects one that is not what was declared); resumes a review waiting for it',
     prefix: 'claims/',
     access: { table: 'readWrite', attachments: ['read', 'manage'], answerWorkflows: ['mdf-claim-review'] },
+  },
+  // Deal registration (issue 5)
+  {
+    kind: 'http',
+    name: 'deal-registrations',
+    entry: 'functions/http/deal-registrations.ts',
+    description: 'Partners (and ESMs for alliance and GSI partners) register deals; reviewers decide through the API; extensions',
+    access: {
+      table: 'readWrite',
+      email: true,
+      startWorkflows: ['deal-registration'],
+      answerWorkflows: ['deal-registration'],
+    },
+    routes: [
+      jwt('POST', '/deal-registrations'),
+      jwt('GET', '/deal-registrations'),
+      jwt('GET', '/deal-registrations/{id}'),
+      jwt('PUT', '/deal-registrations/{id}'),
+      jwt('POST', '/deal-registrations/{id}/decision'),
+      jwt('POST', '/deal-registrations/{id}/extension'),
+    ],
+  },
+  {
+    kind: 'http',
+    name: 'opportunities',
+    entry: 'functions/http/opportunities.ts',
+    description: 'Opportunities of customer accounts: their registrations, and closing them as lost',
+    access: { table: 'readWrite', email: true, stopWorkflows: ['deal-registration'] },
+    routes: [jwt('GET', '/opportunities/{id}'), jwt('POST', '/opportunities/{id}/closed-lost')],
+  },
+  {
+    kind: 'task',
+    name: 'dr-tell-partner',
+    entry: 'functions/workflow/dr-tell-partner.ts',
+    description: "Emails the partner at the registration review's milestones",
+    substitution: 'TellPartnerAboutRegistrationFunctionArn',
+    workflows: ['deal-registration'],
+    access: { table: 'read', email: true },
+  },
+  {
+    kind: 'task',
+    name: 'dr-await-resubmission',
+    entry: 'functions/workflow/dr-await-resubmission.ts',
+    description: 'Waits for the partner to resubmit a returned registration: keeps the task token, tells the partner what to change',
+    substitution: 'AwaitResubmissionFunctionArn',
+    workflows: ['deal-registration'],
+    // It answers its own token when the partner resubmitted before the wait began.
+    access: { table: 'readWrite', email: true, answerWorkflows: ['deal-registration'] },
+  },
+  {
+    kind: 'task',
+    name: 'dr-not-decided',
+    entry: 'functions/workflow/dr-not-decided.ts',
+    description: 'Ends a registration whose review or resubmission passed the hard timeout as Denied',
+    substitution: 'RecordRegistrationNotDecidedFunctionArn',
+    workflows: ['deal-registration'],
+    access: { table: 'readWrite', email: true },
   },
   // Leads (issue 6). Routes with fixed segments come before `/leads/{id}`: the local API
   // server matches in this order (API Gateway prefers them anyway).
@@ -367,9 +436,9 @@ export const functions: FunctionSpec[] = [
       table: 'readWrite',
       email: true,
       links: true,
-      startWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'lead-import'],
+      startWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'lead-import'],
       stopWorkflows: ['mdf-request-approval'],
-      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review'],
+      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration'],
     },
   },
   {

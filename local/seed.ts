@@ -32,6 +32,9 @@ const partnersToSeed = (at: string): Partner[] => {
     { ...base, id: 'ptr_umbrella', legalName: 'Umbrella Resellers', homeRegion: 'EMEA', track: 'Open', status: 'Prospect', global: false, salesTrainingsCompleted: 0, marketingReady: emptyChecklist() },
     { ...base, id: 'ptr_hooli', legalName: 'Hooli Systems', homeRegion: 'AMER', track: 'Select', status: 'Suspended', global: false, salesTrainingsCompleted: 2, partnerContact: { name: 'Hal Contact', email: 'leads@hooli.example' }, marketingReady: ready },
     { ...base, id: 'ptr_stark', legalName: 'Stark Public Sector', homeRegion: 'PUBSEC', track: 'Select', status: 'Authorized', global: false, salesTrainingsCompleted: 2, partnerContact: { name: 'Pepper Contact', email: 'leads@stark.example' }, marketingReady: ready },
+    // Deal registration: an alliance and a GSI partner, whose deals their ESM registers.
+    { ...base, id: 'ptr_cloudco', legalName: 'CloudCo Marketplace', homeRegion: 'AMER', track: 'Select', status: 'Authorized', global: true, partnerType: 'alliance', salesTrainingsCompleted: 0, marketingReady: emptyChecklist() },
+    { ...base, id: 'ptr_bigfour', legalName: 'BigFour Consulting', homeRegion: 'EMEA', track: 'Select', status: 'Authorized', global: true, partnerType: 'gsi', salesTrainingsCompleted: 0, marketingReady: emptyChecklist() },
   ];
 };
 
@@ -76,6 +79,15 @@ const usersToSeed = (at: string): { users: User[]; roles: SeededUser[] } => {
     );
   }
   users.push(person('usr_backup_apac', 'Bea Backup', 'backup.apac@channel.example', { roles: ['cmm'], managerId: 'usr_lead_apac' }, at));
+  // Deal registration: ecosystem operations, ecosystem sales managers and area sales managers of every region.
+  for (const region of regionsToSeed) {
+    const r = region.toLowerCase();
+    users.push(
+      person(`usr_ops_${r}`, `${region} Ecosystem Operations`, `ops.${r}@channel.example`, { roles: ['ecosystem-operations'], managerId: 'usr_admin' }, at),
+      person(`usr_esm_${r}`, `${region} Ecosystem Sales Manager`, `esm.${r}@channel.example`, { roles: ['esm'], managerId: `usr_asm_${r}` }, at),
+      person(`usr_asm_${r}`, `${region} Area Sales Manager`, `asm.${r}@channel.example`, { roles: ['asm'], managerId: 'usr_director' }, at),
+    );
+  }
   const roles: SeededUser[] = [
     { role: 'partner MDF admin (Acme, EMEA, marketing-ready)', id: 'usr_alice', email: 'alice@acme.example', name: 'Alice Acme' },
     { role: 'partner user without mdfAdmin (Acme)', id: 'usr_bob', email: 'bob@acme.example', name: 'Bob Acme' },
@@ -88,6 +100,10 @@ const usersToSeed = (at: string): { users: User[]; roles: SeededUser[] } => {
     { role: 'CMM AMER', id: 'usr_cmm_amer', email: 'cmm.amer@channel.example', name: 'AMER CMM' },
     { role: 'global director', id: 'usr_director', email: 'director@channel.example', name: 'Dora Director' },
     { role: 'program administrator', id: 'usr_admin', email: 'admin@channel.example', name: 'Ada Admin' },
+    { role: 'ecosystem operations EMEA', id: 'usr_ops_emea', email: 'ops.emea@channel.example', name: 'EMEA Ecosystem Operations' },
+    { role: 'ecosystem sales manager EMEA', id: 'usr_esm_emea', email: 'esm.emea@channel.example', name: 'EMEA Ecosystem Sales Manager' },
+    { role: 'area sales manager EMEA', id: 'usr_asm_emea', email: 'asm.emea@channel.example', name: 'EMEA Area Sales Manager' },
+    { role: 'ecosystem sales manager AMER (registers for alliance and GSI partners)', id: 'usr_esm_amer', email: 'esm.amer@channel.example', name: 'AMER Ecosystem Sales Manager' },
   ];
   // Leads (issue 6): marketing operations, and Acme's Partner Contact as a user.
   users.push(...leadPeople(at));
@@ -145,6 +161,30 @@ export const seed = async (now: Date): Promise<{ seeded: boolean; roles: SeededU
     }
   }
   await approvers.assign({ role: 'global-director', scope: 'GLOBAL', userId: 'usr_director', assignedAt: at, assignedBy: 'system:seed' });
+  for (const region of regionsToSeed) {
+    const r = region.toLowerCase();
+    await approvers.assign({ role: 'ecosystem-operations', scope: region, userId: `usr_ops_${r}`, assignedAt: at, assignedBy: 'system:seed' });
+    await approvers.assign({ role: 'esm', scope: region, userId: `usr_esm_${r}`, assignedAt: at, assignedBy: 'system:seed' });
+    await approvers.assign({ role: 'asm', scope: region, userId: `usr_asm_${r}`, assignedAt: at, assignedBy: 'system:seed' });
+  }
+  // A customer account with an open opportunity, for operations to link registrations to.
+  const { transact } = await import('../functions/store/table.ts');
+  const accounts = await import('../functions/store/accounts.ts');
+  const opportunities = await import('../functions/store/opportunities.ts');
+  await transact([
+    accounts.putItem({ id: 'acc_initrode', name: 'Initrode Bank', normalizedName: 'initrode bank', domain: 'initrode-bank.example', country: 'DE', region: 'EMEA', createdAt: at, createdBy: 'system:seed' }),
+    opportunities.putItem({
+      id: 'opp_initrode_ultimate',
+      accountId: 'acc_initrode',
+      accountName: 'Initrode Bank',
+      name: 'Initrode Bank — Ultimate expansion',
+      stage: 'Qualification',
+      partnerSourced: false,
+      source: 'Sales',
+      createdAt: at,
+      version: 1,
+    }),
+  ]);
   const today = now.toISOString().slice(0, 10);
   await approvers.addDelegation({
     id: 'dlg_apac_cmm_leave',

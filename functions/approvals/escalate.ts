@@ -31,7 +31,11 @@ export const escalate = async (dueItem: Item): Promise<'escalated' | 'skipped'> 
   if (!stored || stored.status !== 'Pending' || stored.escalatedAt) return 'skipped';
   const subjectKind = subjectOf(stored.subjectKind);
   const subject = subjectKind.read(items);
-  if (subject === undefined || !subjectKind.isOpen(subject)) return 'skipped';
+  if (subject === undefined || !subjectKind.isOpen(subject)) {
+    // What the level decides is over (e.g. a claim whose request was canceled): nothing to remind, stop reading it.
+    await approvals.leaveSlaDue(partition, stored);
+    return 'skipped';
+  }
 
   const [approver, delegations, calendar] = await Promise.all([
     users.get(stored.approverId),

@@ -48,8 +48,9 @@ export const openLevel = async (input: OpenLevelInput): Promise<OpenLevelResult>
 
   // The round: a retried task reopens the pending one; after a return (the partner fixed something) the level is asked anew.
   const latest = approvals.latestOfLevel(items, input.level);
-  let round = input.round ?? 1;
-  if (input.round === undefined && latest) {
+  const subjectRound = subjectKind.round?.(subject);
+  let round = input.round ?? subjectRound ?? 1;
+  if (input.round === undefined && subjectRound === undefined && latest) {
     if (latest.status === 'Pending') round = latest.round;
     else if (latest.status === 'Returned') round = latest.round + 1;
     else return { opened: false, why: `level already ${latest.status}` };
@@ -60,14 +61,14 @@ export const openLevel = async (input: OpenLevelInput): Promise<OpenLevelResult>
   if (existing && existing.status !== 'Pending') return { opened: false, why: `level already ${existing.status}` };
 
   const { role, scope } = subjectKind.assignment(subject, input.level);
-  const assignment = await approvers.assigned(role, scope);
-  if (!assignment) throw new NoApproverAssigned(`No ${roleTitles[role]} is assigned for ${scope}.`);
+  const approverId = subjectKind.approverOf?.(subject, input.level) ?? (await approvers.assigned(role, scope))?.userId;
+  if (!approverId) throw new NoApproverAssigned(`No ${roleTitles[role]} is assigned for ${scope}.`);
   const [approver, delegations, calendar] = await Promise.all([
-    users.get(assignment.userId),
-    approvers.delegationsOf(assignment.userId),
+    users.get(approverId),
+    approvers.delegationsOf(approverId),
     calendars.get(subjectKind.calendarRegion(subject)),
   ]);
-  if (!approver) throw new NoApproverAssigned(`The ${roleTitles[role]} assigned for ${scope} (${assignment.userId}) does not exist.`);
+  if (!approver) throw new NoApproverAssigned(`The ${roleTitles[role]} for ${scope} (${approverId}) does not exist.`);
 
   const now = clock.now();
   const delegation = activeDelegation(delegations, localDate(now, calendar.timeZone));
@@ -85,7 +86,7 @@ export const openLevel = async (input: OpenLevelInput): Promise<OpenLevelResult>
     linkHolders: [],
     status: 'Pending',
     openedAt: existing?.openedAt ?? now.toISOString(),
-    slaDueAt: existing?.slaDueAt ?? levelSlaDueAt(now, calendar).toISOString(),
+    slaDueAt: existing?.slaDueAt ?? (subjectKind.slaDueAt?.(subject, input.level, now, calendar) ?? levelSlaDueAt(now, calendar)).toISOString(),
     expiresAt: new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString(),
   };
   const holders = [{ user: approver }, ...(backup ? [{ user: backup, onBehalfOf: approver }] : [])];
@@ -123,6 +124,7 @@ export const openLevel = async (input: OpenLevelInput): Promise<OpenLevelResult>
       }),
     );
   }
+  if (!existing) for (const email of subjectKind.emailsOnOpen?.(subject, input.level) ?? []) await sendEmail(email);
   logger.info('Approval level opened', { approvalId, level: input.level, holders: links.map((link) => link.holderId) });
   return { opened: true, approvalId, linkHolders: links.map((link) => link.holderId) };
 };

@@ -1,3 +1,4 @@
+import { dealRegistrationSubject } from './deal-registration.ts';
 import { mdfClaimSubject } from './mdf-claim.ts';
 import { mdfRequestSubject } from './mdf-request.ts';
 import type { ApprovalSubject } from './subjects.ts';
@@ -6,6 +7,7 @@ import type { ApprovalSubject } from './subjects.ts';
 const subjects = new Map<string, ApprovalSubject<unknown>>([
   [mdfRequestSubject.kind, mdfRequestSubject as ApprovalSubject<unknown>],
   [mdfClaimSubject.kind, mdfClaimSubject as ApprovalSubject<unknown>],
+  [dealRegistrationSubject.kind, dealRegistrationSubject as ApprovalSubject<unknown>],
 ]);
 
 export const subjectOf = (kind: string): ApprovalSubject<unknown> => {

@@ -3,7 +3,9 @@ import type { InternalRole } from '#domain/people';
 import type { Region } from '#domain/regions';
 import type { Refusal, Verdict } from '#domain/verdict';
 import type { Actor, HistoryEvent } from '#store/history';
+import type { RegionCalendarView } from '#store/calendars';
 import type { Item, TransactItem } from '#store/table';
+import type { Email } from '#email/send';
 
 /**
  * What the approval machinery (levels, links, confirm page, escalation) needs to
@@ -29,10 +31,22 @@ export interface ReturnOffer {
   choices?: { value: string; label: string }[];
 }
 
+/** An extra input on the Approve form (operations link an account and pick the ESM). */
+export interface FormField {
+  name: string;
+  label: string;
+  /** Choices to pick from; without them, free text. */
+  options?: { value: string; label: string }[];
+  required: boolean;
+  help?: string;
+}
+
 export interface DecisionContext {
   /** Every item of the subject's partition, as read for this decision. */
   items: readonly Item[];
   approval: Approval;
+  /** The Approve form's extra fields, as sent. */
+  details: Record<string, string>;
   decision: Decision;
   reason?: string;
   decidedBy: DecidedBy;
@@ -64,6 +78,22 @@ export interface ApprovalSubject<S> {
   levelLabel(subject: S, level: string): string;
   /** The third action, when the subject can go back to the partner. */
   returnOffer?(subject: S): ReturnOffer | undefined;
+  /**
+   * The review round the subject is in, when it counts its own rounds (a deal
+   * registration resubmitted after a return): every level is asked anew in a new
+   * round, including levels approved in an earlier one.
+   */
+  round?(subject: S): number;
+  /** A named person decides this level (e.g. the ESM operations assigned) instead of the role's assignee. */
+  approverOf?(subject: S, level: string): string | undefined;
+  /** When the level's SLA ends; two business days when not given. */
+  slaDueAt?(subject: S, level: string, openedAt: Date, calendar: RegionCalendarView): Date;
+  /** Extra inputs the Approve form asks for. */
+  approveFields?(subject: S, items: readonly Item[], level: string): Promise<FormField[]>;
+  /** The reasons a deny is chosen from; free text when not given. */
+  denyReasons?(subject: S): Promise<string[]>;
+  /** Emails sent when a level opens, beside the approver's (e.g. telling the partner where things stand). */
+  emailsOnOpen?(subject: S, level: string): Email[];
   /** Writes when a level opens (e.g. the subject's current level), in the same transaction. */
   onOpen(subject: S, approval: Approval, history: HistoryEvent): TransactItem[];
   /** The subject's writes for a decision, or a refusal shown on the page (the level stays open). */

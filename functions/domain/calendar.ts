@@ -91,3 +91,49 @@ export const lastDayOfQuarter = (quarter: string): string => {
 /** Whole calendar days from `from` to `to` (both `YYYY-MM-DD`), negative when `to` is earlier. */
 export const daysBetween = (from: string, to: string): number =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/** A region's working hours, for SLAs counted in business hours. */
+export interface WorkingHours extends RegionCalendar {
+  /** `HH:MM`, local time. */
+  workdayStart: string;
+  workdayEnd: string;
+}
+
+const minutesOf = (clock: string): number => {
+  const [hours, minutes] = clock.split(':').map(Number) as [number, number];
+  return hours * 60 + minutes;
+};
+
+const atMinute = (day: TZDate, minute: number): TZDate =>
+  new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), Math.floor(minute / 60), minute % 60, 0, 0, day.timeZone);
+
+/**
+ * The instant `hours` business hours after `from`: only time inside the working
+ * hours of business days counts. Evenings, weekends and holidays do not: two
+ * business hours from Friday 16:30 (09:00–17:00) end on Monday at 10:30.
+ */
+export const addBusinessHours = (from: Date, hours: number, calendar: WorkingHours): Date => {
+  if (!(hours >= 0)) throw new RangeError('hours must not be negative');
+  const open = minutesOf(calendar.workdayStart);
+  const close = minutesOf(calendar.workdayEnd);
+  if (close <= open) throw new RangeError('The working day must end after it starts');
+  let remaining = Math.round(hours * 60);
+  let cursor = new TZDate(from, calendar.timeZone);
+  for (;;) {
+    const minute = cursor.getHours() * 60 + cursor.getMinutes() + cursor.getSeconds() / 60;
+    if (!isBusinessDayAt(cursor, calendar) || minute >= close) {
+      // Next business day, at opening time.
+      let day = atMinute(cursor, 12 * 60);
+      do day = nextDay(day);
+      while (!isBusinessDayAt(day, calendar));
+      cursor = atMinute(day, open);
+      continue;
+    }
+    if (minute < open) cursor = atMinute(cursor, open);
+    const current = cursor.getHours() * 60 + cursor.getMinutes() + cursor.getSeconds() / 60;
+    const left = close - current;
+    if (remaining <= left) return new Date(cursor.getTime() + remaining * 60_000);
+    remaining -= left;
+    cursor = atMinute(cursor, close);
+  }
+};

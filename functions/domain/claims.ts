@@ -32,6 +32,9 @@ export const allowedContentTypes = [
 ] as const;
 export type AttachmentContentType = (typeof allowedContentTypes)[number];
 
+/** The most files one claim takes. */
+export const MAX_FILES_PER_CLAIM = 20;
+
 /** The largest file a partner may upload: 25 MB. */
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 

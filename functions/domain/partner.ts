@@ -20,6 +20,10 @@ export const marketingReadyItems = {
 export type MarketingReadyItem = keyof typeof marketingReadyItems;
 export type MarketingReadyChecklist = Record<MarketingReadyItem, boolean>;
 
+/** What kind of partner: alliance and GSI partners' deals are registered by their ESM. */
+export const partnerTypes = ['reseller', 'msp', 'integrator', 'alliance', 'gsi'] as const;
+export type PartnerType = (typeof partnerTypes)[number];
+
 export const partnerPrivileges = ['mdfAdmin', 'opportunityAdmin'] as const;
 export type PartnerPrivilege = (typeof partnerPrivileges)[number];
 
@@ -36,6 +40,8 @@ export interface Partner {
   status: PartnerStatus;
   /** Operates in several regions; its activities are approved where they take place. */
   global: boolean;
+  /** Reseller when not set. */
+  partnerType?: PartnerType;
   contractSignedDate?: string;
   salesTrainingsCompleted: number;
   partnerContact?: PartnerContact;

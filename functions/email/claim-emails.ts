@@ -1,4 +1,4 @@
-import { attachmentKindLabels, REMINDER_DAYS, type AttachmentKind, type Claim } from '#domain/claims';
+import { attachmentKindLabels, type AttachmentKind, type Claim } from '#domain/claims';
 import type { MdfRequest } from '#domain/mdf';
 import { formatUsd } from '#domain/money';
 import { render } from './layout.ts';
@@ -62,13 +62,14 @@ export const claimNotDecided = (claim: Claim) =>
     closing: ['You may submit a new claim for the activity.'],
   });
 
-export const claimReminder = (request: MdfRequest, stage: number) =>
+/** A reminder to claim; `daysSinceEnd` is counted from the end date to the day it is sent. */
+export const claimReminder = (request: MdfRequest, daysSinceEnd: number, last: boolean) =>
   render([request.submittedBy.email], `Reminder: claim your MDF for "${request.activityName}"`, {
     greeting: `Hello ${request.submittedBy.name},`,
     paragraphs: [
-      `"${request.activityName}" ended on ${request.endDate}, ${REMINDER_DAYS[stage]} days ago, and ${formatUsd(request.approvedAmountCents ?? 0)} is approved for it.`,
+      `"${request.activityName}" ended on ${request.endDate}, ${daysSinceEnd} days ago, and ${formatUsd(request.approvedAmountCents ?? 0)} is approved for it.`,
       'Submit your claim with the proof of performance and the lead list to be reimbursed.',
-      ...(stage === REMINDER_DAYS.length - 1 ? ['This is the last reminder.'] : []),
+      ...(last ? ['This is the last reminder.'] : []),
     ],
     facts: [
       ['Request', request.id],

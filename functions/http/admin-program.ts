@@ -1,6 +1,7 @@
 import { checkNewTotal, flexiLimitOf, type Budget } from '#domain/budget';
 import * as budgets from '#store/budgets';
 import * as calendars from '#store/calendars';
+import * as programConfig from '#store/program-config';
 import { TransactionRefused } from '#store/table';
 import { clock } from '#shared/clock';
 import { Conflict, Forbidden } from '#shared/errors';
@@ -10,6 +11,7 @@ import { parseBody, parsePath } from '#shared/middleware/parse';
 import { problemOf } from '#shared/refusals';
 import { BudgetParams, HolidayParams, RegionParams, SetBudget, SetCalendar, SetHoliday } from './admin.schemas.ts';
 import { budgetView } from './budget.views.ts';
+import { DenialReasons } from './deal-registrations.schemas.ts';
 
 /** Program administration: regional quarterly budgets with their target markets, business calendars and holidays. */
 
@@ -85,10 +87,25 @@ const removeHoliday = async (event: HttpEvent<unknown, unknown, HolidayParams>) 
   return noContent();
 };
 
+const readDenialReasons = async (event: HttpEvent) => {
+  requireAdmin(event);
+  return ok({ reasons: await programConfig.denialReasons() });
+};
+
+/** The reasons reviewers choose from when they deny a deal registration. */
+const setDenialReasons = async (event: HttpEvent<DenialReasons>) => {
+  requireAdmin(event);
+  const reasons = [...new Set(event.body.reasons)];
+  await programConfig.setDenialReasons(reasons, event.auth.userId, clock.now().toISOString());
+  return ok({ reasons });
+};
+
 export const handler = httpApi({
   'PUT /admin/budgets/{region}/{quarter}': route(setBudget, parsePath(BudgetParams), parseBody(SetBudget)),
   'PUT /admin/regions/{region}/calendar': route(setCalendar, parsePath(RegionParams), parseBody(SetCalendar)),
   'GET /admin/regions/{region}/calendar': route(readCalendar, parsePath(RegionParams)),
   'PUT /admin/regions/{region}/holidays/{date}': route(setHoliday, parsePath(HolidayParams), parseBody(SetHoliday)),
   'DELETE /admin/regions/{region}/holidays/{date}': route(removeHoliday, parsePath(HolidayParams)),
+  'GET /admin/deal-registrations/denial-reasons': route(readDenialReasons),
+  'PUT /admin/deal-registrations/denial-reasons': route(setDenialReasons, parseBody(DenialReasons)),
 });

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { isQuarter } from '#domain/calendar';
-import { marketingReadyItems, partnerPrivileges, partnerStatuses, partnerTracks } from '#domain/partner';
+import { marketingReadyItems, partnerPrivileges, partnerStatuses, partnerTracks, partnerTypes } from '#domain/partner';
 import { internalRoles } from '#domain/people';
 import { regions } from '#domain/regions';
 import { country } from './mdf-requests.schemas.ts';
@@ -27,6 +27,7 @@ export const CreatePartner = named(
     track: z.enum(partnerTracks),
     status: z.enum(partnerStatuses),
     global: z._default(z.boolean(), false),
+    partnerType: z._default(z.enum(partnerTypes), 'reseller'),
     contractSignedDate: z.optional(isoDate),
     salesTrainingsCompleted: z._default(whole(0, 10_000), 0),
     partnerContact: z.optional(PartnerContact),
@@ -43,6 +44,7 @@ export const UpdatePartner = named(
     track: z.optional(z.enum(partnerTracks)),
     status: z.optional(z.enum(partnerStatuses)),
     global: z.optional(z.boolean()),
+    partnerType: z.optional(z.enum(partnerTypes)),
     contractSignedDate: z.optional(isoDate),
     salesTrainingsCompleted: z.optional(whole(0, 10_000)),
     partnerContact: z.optional(PartnerContact),

@@ -1,10 +1,12 @@
 import { parse } from '@aws-lambda-powertools/parser';
 import * as z from 'zod/mini';
-import { decideFromLink, lookUpLink, type LinkLookup } from '#approvals/decide';
+import { decideFromLink, lookUpLink, type OpenLevel } from '#approvals/decide';
+import type { Link } from '#store/approvals';
 import { downloadsFor } from '#approvals/downloads';
 import { decisions } from '#domain/approval';
 import { roleTitles } from '#domain/people';
 import type { HttpResponse } from '#shared/http';
+import { problemOf } from '#shared/refusals';
 import { httpApi, route } from '#shared/middleware/http-api';
 import { badRequestPage, closedPage, confirmPage, decidedPage, notFoundPage, withoutBody } from './approval-pages.ts';
 
@@ -28,16 +30,30 @@ const DecisionForm = z.object({
   reason: z.optional(z.string().check(z.maxLength(4000))),
 });
 
-const openPage = async (status: number, lookup: Extract<LinkLookup, { kind: 'open' }>, token: string, notice?: string, reason?: string): Promise<HttpResponse> =>
+/** Fields of the form other than the token, the button and the reason: what the Approve form asked for. */
+const detailsOf = (form: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(form).filter(([name, value]) => !['t', 'decision', 'reason'].includes(name) && value.length <= 300).slice(0, 20));
+
+const openPage = async (
+  status: number,
+  lookup: OpenLevel & { link?: Link },
+  token: string,
+  notice?: string,
+  reason?: string,
+  entered?: Record<string, string>,
+): Promise<HttpResponse> =>
   confirmPage(status, {
     approvalId: lookup.approval.id,
     token,
     view: lookup.view,
-    asWho: `${roleTitles[lookup.approval.role]} (${lookup.approval.scope})${lookup.link.onBehalfOf ? ` for ${lookup.link.onBehalfOf.name}` : ''}`,
+    asWho: `${roleTitles[lookup.approval.role]} (${lookup.approval.scope})${lookup.link?.onBehalfOf ? ` for ${lookup.link.onBehalfOf.name}` : ''}`,
     levelLabel: lookup.levelLabel,
     dueAt: lookup.approval.slaDueAt,
     history: lookup.history,
     downloads: await downloadsFor(lookup.approval.subjectKind, lookup.approval.subjectId, lookup.items),
+    approveFields: lookup.approveFields,
+    ...(lookup.denyReasons ? { denyReasons: lookup.denyReasons } : {}),
+    ...(entered ? { entered } : {}),
     ...(lookup.returnOffer ? { returnOffer: lookup.returnOffer } : {}),
     ...(notice ? { notice } : {}),
     ...(reason ? { reason } : {}),
@@ -64,17 +80,20 @@ const formOf = (event: LinkEvent): Record<string, string> => {
 const decide = async (event: LinkEvent): Promise<HttpResponse> => {
   const contentType = event.headers?.['content-type'] ?? '';
   if (!contentType.startsWith('application/x-www-form-urlencoded')) return badRequestPage('The decision must be sent from the page’s form.');
-  const parsed = parse(formOf(event), undefined, DecisionForm, true);
-  if (!parsed.success) return badRequestPage('Choose Approve or Deny on the page.');
+  const fields = formOf(event);
+  const parsed = parse(fields, undefined, DecisionForm, true);
+  if (!parsed.success) return badRequestPage('Choose one of the buttons on the page.');
   const form = parsed.data;
-  const result = await decideFromLink(event.pathParameters?.id ?? '', form.t, form.decision, form.reason);
+  const details = detailsOf(fields);
+  const result = await decideFromLink(event.pathParameters?.id ?? '', form.t, { decision: form.decision, reason: form.reason, details });
   switch (result.kind) {
     case 'invalid':
       return notFoundPage();
     case 'closed':
       return closedPage(409, result.message, result.view, result.history);
     case 'refused':
-      return openPage(422, result.lookup, form.t, result.refusal.message, form.decision === 'deny' ? form.reason : undefined);
+      // A rule refused (422), or a state that does not allow it, like an opportunity already registered (409).
+      return openPage(problemOf(result.refusal).status, result.lookup, form.t, result.refusal.message, form.decision === 'deny' ? form.reason : undefined, details);
     case 'decided':
       return decidedPage(result.decision, result.view, result.outcome);
   }

@@ -1,5 +1,5 @@
 import type { Download } from '#approvals/downloads';
-import type { ReturnOffer, SubjectView } from '#approvals/subjects';
+import type { FormField, ReturnOffer, SubjectView } from '#approvals/subjects';
 import { escapeHtml } from '#email/layout';
 import type { HistoryEvent } from '#store/history';
 import { text, type HttpResponse } from '#shared/http';
@@ -66,7 +66,31 @@ export interface ConfirmPage {
   /** A third action that sends the subject back to the partner. */
   returnOffer?: ReturnOffer;
   downloads?: readonly Download[];
+  /** Extra inputs of the Approve form. */
+  approveFields?: readonly FormField[];
+  /** A deny picks one of these reasons (otherwise it is written). */
+  denyReasons?: readonly string[];
+  /** Values already entered (shown again after a refusal). */
+  entered?: Record<string, string>;
 }
+
+const fieldInput = (field: FormField, entered: Record<string, string> | undefined) => {
+  const id = `f-${field.name}`;
+  const value = entered?.[field.name] ?? '';
+  const input = field.options
+    ? `<select id="${id}" name="${escapeHtml(field.name)}"${field.required ? ' required' : ''}><option value="">Choose…</option>${field.options
+        .map((option) => `<option value="${escapeHtml(option.value)}"${option.value === value ? ' selected' : ''}>${escapeHtml(option.label)}</option>`)
+        .join('')}</select>`
+    : `<input id="${id}" name="${escapeHtml(field.name)}" value="${escapeHtml(value)}"${field.required ? ' required' : ''} maxlength="300" style="width:100%;box-sizing:border-box;font:inherit;padding:8px;border:1px solid #bbb;border-radius:8px">`;
+  return `<label for="${id}">${escapeHtml(field.label)}</label>${input}${field.help ? `<p class="sub" style="margin:4px 0 0">${escapeHtml(field.help)}</p>` : ''}`;
+};
+
+const denyInput = (reasons: readonly string[] | undefined, reason: string | undefined) =>
+  reasons
+    ? `<label for="reason">Reason for denying (the partner will read it)</label><select id="reason" name="reason" required><option value="">Choose…</option>${reasons
+        .map((option) => `<option${option === reason ? ' selected' : ''}>${escapeHtml(option)}</option>`)
+        .join('')}</select>`
+    : `<label for="reason">Reason for denying (the partner will read it)</label><textarea id="reason" name="reason" required maxlength="2000">${escapeHtml(reason ?? '')}</textarea>`;
 
 const downloadList = (downloads: readonly Download[] | undefined) =>
   downloads?.length
@@ -100,10 +124,11 @@ ${p.notice ? `<div class="notice err" role="alert">${escapeHtml(p.notice)}</div>
 ${facts(p.view)}
 ${downloadList(p.downloads)}
 <form method="post" action="${escapeHtml(action)}">${hidden}<input type="hidden" name="decision" value="approve">
+${(p.approveFields ?? []).map((field) => fieldInput(field, p.entered)).join('')}
 <label for="note">Note (optional)</label><textarea id="note" name="reason" maxlength="2000"></textarea>
 <button class="approve" type="submit">Approve</button></form>
 <form method="post" action="${escapeHtml(action)}">${hidden}<input type="hidden" name="decision" value="deny">
-<label for="reason">Reason for denying (the partner will read it)</label><textarea id="reason" name="reason" required maxlength="2000">${escapeHtml(p.reason ?? '')}</textarea>
+${denyInput(p.denyReasons, p.reason)}
 <button class="deny" type="submit">Deny</button></form>
 ${returnForm(action, hidden, p.returnOffer)}
 ${historyList(p.history)}`,

@@ -1,5 +1,5 @@
 import { presignDownload, presignUpload } from '#approvals/claim-files';
-import { checkAttachment, checkClaim, type Attachment, type AttachmentContentType, type Claim } from '#domain/claims';
+import { checkAttachment, checkClaim, MAX_FILES_PER_CLAIM, type Attachment, type AttachmentContentType, type Claim } from '#domain/claims';
 import { mdfStaffRoles } from '#domain/mdf';
 import * as approvals from '#store/approvals';
 import * as calendars from '#store/calendars';
@@ -170,8 +170,12 @@ const list = async (event: HttpEvent<unknown, ListClaimsQuery>) => {
 /** Another file for an Open claim (a missing proof, or a replacement): a presigned upload. */
 const addAttachment = async (event: HttpEvent<AttachmentDeclaration, unknown, { id: string }>) => {
   const auth = requireMdfAdmin(event.auth);
-  const claim = await claims.get(event.params.id);
-  if (!claim || claim.partnerId !== auth.partnerId) throw new NotFound('The claim');
+  const found = await claims.getWithPartition(event.params.id);
+  const claim = found?.claim;
+  if (!found || !claim || claim.partnerId !== auth.partnerId) throw new NotFound('The claim');
+  if (found.attachments.length >= MAX_FILES_PER_CLAIM) {
+    throw problemOf({ ok: false, rule: 'claims.files-limit', message: `A claim takes at most ${MAX_FILES_PER_CLAIM} files.` });
+  }
   if (claim.status !== 'Open') {
     throw problemOf({ ok: false, rule: 'claims.files-while-open', message: `The claim is ${claim.status}; files are added while it is Open.` });
   }

@@ -1,6 +1,7 @@
 import type { Approval } from '#domain/approval';
 import { missingKinds, type Attachment, type Claim } from '#domain/claims';
 import type { HistoryEvent } from '#store/history';
+import { historyView, reviewsView } from './history.views.ts';
 
 /** How a claim is shown through the API. */
 export const claimSummary = (claim: Claim) => ({
@@ -28,20 +29,6 @@ export const claimDetail = (
   ...claimSummary(claim),
   missing: missingKinds(attachments.filter((attachment) => attachment.status === 'Uploaded')),
   attachments,
-  reviews: reviews.map((review) => ({
-    status: review.status,
-    openedAt: review.openedAt,
-    dueAt: review.slaDueAt,
-    ...(review.decidedAt ? { decidedAt: review.decidedAt } : {}),
-    ...(review.reason ? { reason: review.reason } : {}),
-    ...(audience === 'internal' && review.decidedBy ? { decidedBy: review.decidedBy.name } : {}),
-  })),
-  history: history.map((event) => ({
-    at: event.at,
-    by: audience === 'internal' || event.by.kind === 'partner-user' ? event.by.name : event.by.kind === 'system' ? 'Channel program' : 'The channel marketing manager',
-    action: event.action,
-    ...(event.from ? { from: event.from } : {}),
-    ...(event.to ? { to: event.to } : {}),
-    ...(event.reason ? { reason: event.reason } : {}),
-  })),
+  reviews: reviewsView(reviews, audience),
+  history: historyView(history, audience, reviews),
 });

@@ -124,6 +124,9 @@ const cancel = async (event: HttpEvent<CancelMdfRequest, unknown, { id: string }
 
     const at = clock.now().toISOString();
     const pending = approvals.approvalsOf(items).filter((level) => level.status === 'Pending');
+    // A claim under review goes with the request: its pending review level closes too.
+    const claim = request.openClaimId ? await claims.getWithPartition(request.openClaimId) : undefined;
+    const claimReviews = claim ? approvals.approvalsOf(claim.items).filter((level) => level.status === 'Pending') : [];
     const canceled: MdfRequest = { ...request, status: 'Canceled', outcomeReason: event.body.reason, decidedAt: request.decidedAt ?? at };
     try {
       await transact([
@@ -152,11 +155,14 @@ const cancel = async (event: HttpEvent<CancelMdfRequest, unknown, { id: string }
               note: `MDF request "${request.activityName}" canceled`,
             })
           : []),
-        // A claim under review goes with the request.
-        ...(request.openClaimId
+        ...(claim && claim.claim.status === 'Open'
           ? [
-              claims.transitionItem(request.openClaimId, 'Open', 'Denied', at, { decidedAt: at, outcomeReason: `The MDF request was canceled: ${event.body.reason}` }),
-              claims.historyItem(request.openClaimId, { at, by: actorOf(auth), action: 'denied', from: 'Open', to: 'Denied', reason: 'The MDF request was canceled' }),
+              claims.transitionItem(claim.claim.id, 'Open', 'Denied', at, { decidedAt: at, outcomeReason: `The MDF request was canceled: ${event.body.reason}` }),
+              ...claimReviews.flatMap((level) => {
+                const stored = approvals.storedOf(claim.items, level.id);
+                return stored ? approvals.closeItems(stored, claims.partitionOf(claim.claim.id), 'Canceled', at) : [];
+              }),
+              claims.historyItem(claim.claim.id, { at, by: actorOf(auth), action: 'denied', from: 'Open', to: 'Denied', reason: 'The MDF request was canceled' }),
             ]
           : []),
         mdfRequests.historyItem(request.id, { at, by: actorOf(auth), action: 'canceled', from: request.status, to: 'Canceled', reason: event.body.reason }),

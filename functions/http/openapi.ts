@@ -17,6 +17,7 @@ import {
   UpdatePartner,
   UpdateUser,
 } from './admin.schemas.ts';
+import { ClosedLost, DenialReasons, Extension, ListRegistrationsQuery, RegistrationDecision, ResubmitRegistration, SubmitRegistration } from './deal-registrations.schemas.ts';
 import { AttachmentDeclaration, ClaimView, ListClaimsQuery, SubmitClaim } from './mdf-claims.schemas.ts';
 import { CancelMdfRequest, ListMdfRequestsQuery, MdfRequestSummary, MdfRequestView, SubmitMdfRequest } from './mdf-requests.schemas.ts';
 import { CampaignView, CreateCampaign, ListCampaignsQuery, UpdateCampaign } from './campaigns.schemas.ts';
@@ -213,6 +214,80 @@ export const operations: Record<string, Operation> = {
   'GET /admin/regions/{region}/calendar': { summary: "A region's calendar and holidays", tag: 'Administration', auth: true, params: RegionParams, responses: okJson(anyObject) },
   'PUT /admin/regions/{region}/holidays/{date}': { summary: 'Add a regional holiday', tag: 'Administration', auth: true, params: HolidayParams, body: SetHoliday, responses: okJson(anyObject) },
   'DELETE /admin/regions/{region}/holidays/{date}': { summary: 'Remove a regional holiday', tag: 'Administration', auth: true, params: HolidayParams, responses: { 204: undefined } },
+  'POST /deal-registrations': {
+    summary: 'Register an opportunity (partner user of an Authorized partner with a trained seller; an ESM for alliance and GSI partners)',
+    tag: 'Deal registration',
+    auth: true,
+    body: SubmitRegistration,
+    responses: { 201: anyObject, 400: problemSchema, 403: problemSchema, 422: problemSchema },
+    idempotent: true,
+  },
+  'GET /deal-registrations': {
+    summary: "Registrations: a partner's (the organisation's with opportunityAdmin, otherwise your own); the program team's queue by status",
+    tag: 'Deal registration',
+    auth: true,
+    query: ListRegistrationsQuery,
+    responses: { ...okJson(pageOf(anyObject)), 400: problemSchema },
+  },
+  'GET /deal-registrations/{id}': {
+    summary: 'A registration with its history, SLA due times and (for the program team) possible duplicates',
+    tag: 'Deal registration',
+    auth: true,
+    params: idParam,
+    responses: { ...okJson(anyObject), 404: problemSchema },
+  },
+  'PUT /deal-registrations/{id}': {
+    summary: 'Edit a Returned registration and resubmit it: the review starts again at operations',
+    tag: 'Deal registration',
+    auth: true,
+    params: idParam,
+    body: ResubmitRegistration,
+    responses: { ...okJson(anyObject), 404: problemSchema, 409: problemSchema, 422: problemSchema },
+  },
+  'POST /deal-registrations/{id}/decision': {
+    summary: 'Decide the pending review as its reviewer (or their backup): approve, deny with a listed reason, or return with comments',
+    tag: 'Deal registration',
+    auth: true,
+    params: idParam,
+    body: RegistrationDecision,
+    responses: { ...okJson(anyObject), 404: problemSchema, 409: problemSchema, 422: problemSchema },
+  },
+  'POST /deal-registrations/{id}/extension': {
+    summary: 'Extend an approved registration: standard +30 days once, or a later date set by operations',
+    tag: 'Deal registration',
+    auth: true,
+    params: idParam,
+    body: Extension,
+    responses: { ...okJson(anyObject), 404: problemSchema, 409: problemSchema, 422: problemSchema },
+  },
+  'GET /opportunities/{id}': {
+    summary: 'An opportunity with the registration holding it and all registrations linked to it',
+    tag: 'Deal registration',
+    auth: true,
+    params: idParam,
+    responses: { ...okJson(anyObject), 404: problemSchema },
+  },
+  'POST /opportunities/{id}/closed-lost': {
+    summary: 'Close an opportunity as lost: its approved and in-review registrations become Closed Lost and the partners are told',
+    tag: 'Deal registration',
+    auth: true,
+    params: idParam,
+    body: ClosedLost,
+    responses: { ...okJson(anyObject), 404: problemSchema, 409: problemSchema },
+  },
+  'GET /admin/deal-registrations/denial-reasons': {
+    summary: 'The reasons reviewers choose from when denying a registration',
+    tag: 'Administration',
+    auth: true,
+    responses: okJson(DenialReasons),
+  },
+  'PUT /admin/deal-registrations/denial-reasons': {
+    summary: 'Set the reasons reviewers choose from when denying a registration',
+    tag: 'Administration',
+    auth: true,
+    body: DenialReasons,
+    responses: { ...okJson(DenialReasons), 400: problemSchema },
+  },
   'POST /campaigns': {
     summary: 'Add a campaign (marketing operations); the answer says whether it can carry partner leads, and why not',
     tag: 'Leads',

@@ -6,10 +6,15 @@ import { Conflict, Forbidden, RuleRefused, type Problem } from './errors.ts';
  * that does not allow the move is 409, every other rule is 422 with its name.
  */
 const forbiddenRules = new Set(['mdf.requires-mdf-admin']);
-const conflictRules = new Set(['mdf.cancel-only-open-or-approved']);
+const conflictRules = new Set([
+  'mdf.cancel-only-open-or-approved',
+  'dr.one-approved-per-opportunity',
+  'dr.resubmit-only-returned',
+  'dr.extend-only-approved',
+]);
 
 export const problemOf = (refusal: Refusal): Problem => {
   if (forbiddenRules.has(refusal.rule)) return new Forbidden(refusal.message, String(refusal.details?.missing ?? ''));
-  if (conflictRules.has(refusal.rule)) return new Conflict(refusal.message, { rule: refusal.rule });
+  if (conflictRules.has(refusal.rule)) return new Conflict(refusal.message, { rule: refusal.rule, ...refusal.details });
   return new RuleRefused(refusal.rule, refusal.message, refusal.details);
 };

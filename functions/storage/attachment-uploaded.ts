@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { S3Event } from 'aws-lambda';
 import { describeObject, removeObject } from '#approvals/claim-files';
 import { attachmentKindLabels, MAX_ATTACHMENT_BYTES } from '#domain/claims';
@@ -9,21 +8,32 @@ import { systemActor } from '#store/history';
 import { transact, TransactionRefused } from '#store/table';
 import { clock } from '#shared/clock';
 import { logger } from '#shared/logger';
-import { stepFunctions } from '#shared/sfn-client';
+import { resumeIfWaitingFor } from '#workflow/claim-proof';
 
 /**
  * A file landed in the attachments bucket (S3 ObjectCreated). It is recorded
  * against its claim once, if it is what the partner declared: the declared type and
  * no bigger than declared (S3's upload policy already enforces both; this is the
  * check behind it). Anything else is rejected and deleted. When the review waits
- * for this kind of proof, it resumes.
+ * for this kind of proof, it resumes. S3 may deliver a notification twice; a
+ * repeat only finishes what the first left undone.
  */
 const recordUpload = async (key: string): Promise<'recorded' | 'rejected' | 'ignored'> => {
   const address = claims.parseObjectKey(key);
   if (!address) return 'ignored';
   const [attachment, object] = await Promise.all([claims.getAttachment(address.claimId, address.attachmentId), describeObject(key)]);
-  if (!attachment || attachment.status !== 'Pending' || !object) return 'ignored';
+  if (!attachment) return 'ignored';
   const at = clock.now().toISOString();
+  // A redelivered notification finishes what the first one may not have: the delete, or waking the review.
+  if (attachment.status === 'Rejected') {
+    if (object) await removeObject(key);
+    return 'rejected';
+  }
+  if (attachment.status === 'Uploaded') {
+    await resumeIfWaitingFor(address.claimId, attachment.kind, at);
+    return 'recorded';
+  }
+  if (!object) return 'ignored';
   const problem =
     object.sizeBytes > Math.min(attachment.declaredBytes, MAX_ATTACHMENT_BYTES)
       ? `The file is ${object.sizeBytes} bytes, more than the ${attachment.declaredBytes} declared.`
@@ -44,7 +54,7 @@ const recordUpload = async (key: string): Promise<'recorded' | 'rejected' | 'ign
       }),
     ]);
   } catch (error) {
-    if (error instanceof TransactionRefused) return 'ignored'; // recorded already (a repeated notification)
+    if (error instanceof TransactionRefused) return 'ignored'; // another delivery recorded it first
     throw error;
   }
   if (problem) {
@@ -52,9 +62,7 @@ const recordUpload = async (key: string): Promise<'recorded' | 'rejected' | 'ign
     logger.warn('Upload rejected', { claimId: address.claimId, attachmentId: attachment.id });
     return 'rejected';
   }
-  const taskToken = await claims.proofArrived(address.claimId, attachment.kind, at);
-  if (taskToken) {
-    await stepFunctions().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ kind: attachment.kind }) }));
+  if (await resumeIfWaitingFor(address.claimId, attachment.kind, at)) {
     logger.info(`The missing ${attachmentKindLabels[attachment.kind]} arrived; the review resumes`, { claimId: address.claimId });
   }
   return 'recorded';

@@ -206,7 +206,8 @@ const linksOutOfInbox = (stored: StoredApproval, except?: string): TransactItem[
 export interface DecisionWrite {
   stored: StoredApproval;
   partition: string;
-  usedLinkHash: string;
+  /** The link pressed; none when a signed-in holder decides through the API. */
+  usedLinkHash?: string;
   decision: Decision;
   reason?: string;
   decidedBy: DecidedBy;
@@ -247,22 +248,30 @@ export const decideItems = (write: DecisionWrite): TransactItem[] => {
         },
       },
     },
-    {
-      Update: {
-        TableName: tableName,
-        Key: linkKey(write.usedLinkHash),
-        UpdateExpression: 'SET usedAt = :at REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt)',
-        ExpressionAttributeValues: { ':at': at },
-      },
-    },
+    ...(write.usedLinkHash
+      ? [
+          {
+            Update: {
+              TableName: tableName,
+              Key: linkKey(write.usedLinkHash),
+              UpdateExpression: 'SET usedAt = :at REMOVE gsi1pk, gsi1sk',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt)',
+              ExpressionAttributeValues: { ':at': at },
+            },
+          } satisfies TransactItem,
+        ]
+      : []),
     ...linksOutOfInbox(write.stored, write.usedLinkHash),
   ];
 };
 
-/** Positions of the approval and the used link in decideItems(), for reading a refusal. */
+/** Positions of the approval and the used link (when one was pressed) in decideItems(), for reading a refusal. */
 export const DECISION_APPROVAL_INDEX = 0;
 export const DECISION_LINK_INDEX = 1;
+
+/** The pending approval of a subject, found among its partition's items. */
+export const pendingOf = (items: readonly Item[]): StoredApproval | undefined =>
+  items.filter((item) => isApprovalItem(item) && item.status === 'Pending').map((item) => recordOf<StoredApproval>(item))[0];
 export const decisionItemCount = (stored: StoredApproval): number => 1 + stored.linkHashes.length;
 
 /** The level ends without a decision (request canceled, or the hard timeout): refused unless Pending. */
@@ -279,6 +288,23 @@ export const closeItems = (stored: StoredApproval, partition: string, status: 'C
   },
   ...linksOutOfInbox(stored),
 ];
+
+/** A level whose subject is over needs no reminder: it leaves the SLA due index (a no-op when already out). */
+export const leaveSlaDue = async (partition: string, stored: StoredApproval): Promise<void> => {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: partition, sk: approvalSkOf(stored) },
+        UpdateExpression: 'REMOVE duePk, dueAt',
+        ConditionExpression: 'duePk = :sla',
+        ExpressionAttributeValues: { ':sla': SLA_DUE },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+};
 
 /** The workflow was told of the decision: forget the task token, leave the due index. */
 export const markSignalled = async (partition: string, stored: StoredApproval): Promise<void> => {

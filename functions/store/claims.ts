@@ -217,29 +217,27 @@ export const awaitProofItem = (claimId: string, kind: AttachmentKind, taskToken:
   },
 });
 
-/**
- * The missing `kind` arrived: stop waiting, exactly once (conditional), and hand
- * back the workflow's token to resume the review. Undefined when nothing waited
- * for that kind (or another upload got there first).
- */
-export const proofArrived = async (claimId: string, kind: AttachmentKind, at: string): Promise<string | undefined> => {
+/** What the claim waits for, with the workflow's token (consistent read). */
+export const proofWaitOf = async (claimId: string): Promise<{ kind: AttachmentKind; taskToken: string } | undefined> => {
+  const result = await db().send(new GetCommand({ TableName: tableName, Key: key(claimId), ConsistentRead: true }));
+  const item = result.Item as StoredClaim | undefined;
+  return item?.status === 'Open' && item.awaitingProof && item.proofTaskToken ? { kind: item.awaitingProof.kind, taskToken: item.proofTaskToken } : undefined;
+};
+
+/** The workflow was told the proof arrived: stop waiting (only this wait; a no-op when already cleared). */
+export const proofArrived = async (claimId: string, taskToken: string, at: string): Promise<void> => {
   try {
-    const result = await db().send(
+    await db().send(
       new UpdateCommand({
         TableName: tableName,
         Key: key(claimId),
         UpdateExpression: 'SET updatedAt = :at REMOVE awaitingProof, proofTaskToken',
-        ConditionExpression: 'awaitingProof.kind = :kind AND #status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':kind': kind, ':at': at, ':open': 'Open' },
-        ReturnValues: 'ALL_OLD',
+        ConditionExpression: 'proofTaskToken = :token',
+        ExpressionAttributeValues: { ':token': taskToken, ':at': at },
       }),
     );
-    const token = result.Attributes?.proofTaskToken;
-    return typeof token === 'string' ? token : undefined;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
-    throw error;
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
 };
 

@@ -9,12 +9,15 @@ import * as mdfRequests from '#store/mdf-requests';
 import { recordOf, type Item } from '#store/table';
 import { clock } from '#shared/clock';
 import { logger } from '#shared/logger';
+import { daysBetween, localDate } from '#domain/calendar';
 import { nextReminder } from '#domain/claims';
 import { claimReminder } from '#email/claim-emails';
 import { sendEmail } from '#email/send';
 import * as calendars from '#store/calendars';
 import * as claims from '#store/claims';
+import * as registrations from '#store/deal-registrations';
 import { startClaimReview } from '#workflow/claim-review';
+import { expiryStep, partnerContactOverdue, reviewNotStarted } from './registration-work.ts';
 import { startMdfApproval, stopMdfApproval } from '#workflow/mdf-approval';
 import * as leadImports from '#store/lead-imports';
 import * as leads from '#store/leads';
@@ -67,7 +70,7 @@ const reminderToClaim: DueWork = async (item) => {
   const next = nextReminder(request.endDate, calendar.timeZone, now, stage + 1);
   if (!(await mdfRequests.reminderSent(request.id, stage, dueAt, next, now.toISOString()))) return 'skipped';
   try {
-    await sendEmail(claimReminder(request, stage));
+    await sendEmail(claimReminder(request, daysBetween(request.endDate, localDate(now, calendar.timeZone)), next === undefined));
   } catch (error) {
     await mdfRequests.reminderUnsent(request.id, stage, dueAt, next);
     throw error;
@@ -90,6 +93,9 @@ export const dueWork: Record<string, DueWork> = {
   [mdfRequests.WORKFLOW_STOP_DUE]: unstoppedWorkflow,
   [mdfRequests.CLAIM_REMINDER_DUE]: reminderToClaim,
   [claims.REVIEW_START_DUE]: unstartedClaimReview,
+  [registrations.PARTNER_CONTACT_DUE]: partnerContactOverdue,
+  [registrations.EXPIRY_DUE]: expiryStep,
+  [registrations.REVIEW_START_DUE]: reviewNotStarted,
   // Leads (issue 6): recall before telling, so one sweep recalls and tells each partner once.
   [leads.RECALL_DUE]: recallDueLead,
   [leads.RECALL_NOTICE_DUE]: tellRecalledPartner,

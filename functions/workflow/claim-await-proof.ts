@@ -1,4 +1,3 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { attachmentKinds, attachmentKindLabels } from '#domain/claims';
 import { proofMissing } from '#email/claim-emails';
@@ -8,7 +7,7 @@ import * as claims from '#store/claims';
 import { systemActor } from '#store/history';
 import { transact } from '#store/table';
 import { clock } from '#shared/clock';
-import { stepFunctions } from '#shared/sfn-client';
+import { resumeIfWaitingFor } from './claim-proof.ts';
 import { workflowTask } from './task.ts';
 
 /**
@@ -34,8 +33,7 @@ export const handler = workflowTask(AwaitProof, async ({ claimId, kind, taskToke
   const askedAt = approvals.latestOfLevel(found.items, 'cmm')?.decidedAt ?? at;
   const alreadyHere = found.attachments.some((file) => file.kind === kind && file.status === 'Uploaded' && (file.uploadedAt ?? '') > askedAt);
   if (alreadyHere) {
-    const token = await claims.proofArrived(claimId, kind, at);
-    if (token) await stepFunctions().send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ kind }) }));
+    await resumeIfWaitingFor(claimId, kind, at);
     return { waiting: false };
   }
   await sendEmail(proofMissing(found.claim, kind));

@@ -210,3 +210,126 @@ export const eventually = async <T>(check: () => Promise<T>, timeoutMs = 15_000)
   }
   throw lastError;
 };
+
+// ---- deal registrations ----
+
+/** The EMEA reviewers of deal registrations (seeded). */
+export const reviewers = {
+  ops: 'ops.emea@channel.example',
+  esm: 'esm.emea@channel.example',
+  asm: 'asm.emea@channel.example',
+  opsAmer: 'ops.amer@channel.example',
+  esmAmer: 'esm.amer@channel.example',
+} as const;
+
+export const DAY_MS = 86_400_000;
+
+const signedIn = new Map<string, string>();
+/** A sign-in token for any user, seeded or added by a test (the seeded list names only some). */
+export const signIn = async (email: string): Promise<string> => {
+  const known = signedIn.get(email);
+  if (known) return known;
+  const answer = await call<{ token: string }>('POST', '/_local/token', { body: { email } });
+  if (answer.status !== 200) throw new Error(`No user ${email}`);
+  signedIn.set(email, answer.body.token);
+  return answer.body.token;
+};
+
+export const callAs = async (email: string, method: string, path: string, body?: unknown) =>
+  call(method, path, { headers: { authorization: `Bearer ${await signIn(email)}` }, ...(body !== undefined ? { body } : {}) });
+
+/** Moves the clock to an instant (which runs the sweep); the clock only moves forward. */
+export const moveClockTo = async (instant: string | number) => {
+  const answer = await call('POST', '/_local/clock', { body: { to: new Date(instant).toISOString() } });
+  if (answer.status !== 200) throw new Error(`The clock did not move: ${answer.status} ${answer.text}`);
+};
+
+/** A valid registration of `company`, closing 120 days after the stack's today. */
+export const registrationBody = async (company: string, options: { domain?: string; country?: string; type?: string } = {}) => ({
+  type: options.type ?? 'Resale',
+  customer: {
+    companyName: company,
+    contactName: 'Petra Buyer',
+    contactEmail: `petra@${options.domain ?? `${company.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.example`}`,
+    country: options.country ?? 'DE',
+  },
+  products: ['GitLab Ultimate', 'GitLab Duo Pro'],
+  estimatedValueCents: 12_000_000,
+  expectedCloseDate: isoDay(addDays(await now(), 120)),
+  description: 'Platform consolidation: 400 seats moving from three tools.',
+});
+
+export type Registration = Record<string, any> & { id: string; status: string };
+
+export const register = async (who: string, company: string, options: Parameters<typeof registrationBody>[1] & { partnerId?: string } = {}) => {
+  const body = { ...(await registrationBody(company, options)), ...(options.partnerId ? { partnerId: options.partnerId } : {}) };
+  const answer = await callAs(who, 'POST', '/deal-registrations', body);
+  if (answer.status !== 201) throw new Error(`Registration refused: ${answer.status} ${answer.text}`);
+  return answer.body as Registration;
+};
+
+export const readRegistration = async (id: string, who: string = reviewers.ops) => (await callAs(who, 'GET', `/deal-registrations/${id}`)).body as Registration;
+
+export const waitForRegistration = (id: string, status: string, who: string = reviewers.ops) =>
+  eventually(async () => {
+    const registration = await readRegistration(id, who);
+    if (registration.status !== status) throw new Error(`Registration ${id} is ${registration.status}, not ${status}`);
+    return registration;
+  });
+
+/** A reviewer's email names the registration as `"<customer> (<type>)"`. */
+export const reviewOf = (company: string) => `"${company} (`;
+/** The partner's emails: `<what>: deal registration for <customer>`. */
+export const toPartner = (what: string, company: string) => `${what}: deal registration for ${company}`;
+
+/** What a confirm page's form posts, with the Approve form's extra fields. */
+export const postForm = async (link: URL, fields: Record<string, string>) => {
+  const response = await fetch(`${link.origin}${link.pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ t: link.searchParams.get('t') ?? '', ...fields }),
+  });
+  return { status: response.status, html: await response.text() };
+};
+
+const unescape = (html: string) => html.replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&');
+
+/** The choices of a page's `<select name="…">`. */
+export const optionsOf = (html: string, name: string): { value: string; label: string }[] => {
+  const select = new RegExp(`<select[^>]*name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1] ?? '';
+  return [...select.matchAll(/<option(?: value="([^"]*)")?[^>]*>([^<]*)<\/option>/g)]
+    .map((match) => ({ value: unescape(match[1] ?? match[2] ?? ''), label: unescape(match[2] ?? '') }))
+    .filter((option) => option.value !== '');
+};
+
+/** The link in `to`'s email about the registration's review `level` (the link's address names the registration). */
+export const linkFor = (to: string, registrationId: string, level: string): Promise<URL> =>
+  eventually(async () => {
+    const links = (await emailsTo(to, 'deal registration')).filter((email) => email.body.text?.includes('/approvals/')).map(linkIn);
+    const link = links.find((candidate) => candidate.pathname.includes(`/approvals/${registrationId}.${level}.`));
+    if (!link) throw new Error(`No ${level} link for ${registrationId} to ${to} yet`);
+    return link;
+  });
+
+/** Operations open their (`count`-th) email's link and approve, linking or creating the account and opportunity and naming the ESM. */
+export const reviewAsOperations = async (company: string, choice: { account?: string; opportunity?: string; esm?: string } = {}, count = 1) =>
+  postForm(linkIn(await waitForEmail(reviewers.ops, reviewOf(company), count)), {
+    decision: 'approve',
+    account: choice.account ?? 'new',
+    opportunity: choice.opportunity ?? 'new',
+    esm: choice.esm ?? 'usr_esm_emea',
+  });
+
+/** A reviewer decides on the link of their (`count`-th) email about the registration. */
+export const decideOnLink = async (who: string, company: string, decision: 'approve' | 'deny' | 'return', reason?: string, count = 1) =>
+  postForm(linkIn(await waitForEmail(who, reviewOf(company), count)), { decision, ...(reason ? { reason } : {}) });
+
+/** Operations, the ESM and the ASM approve from their emails; returns the Approved registration. */
+export const approveRegistration = async (registration: Registration, choice: Parameters<typeof reviewAsOperations>[1] = {}) => {
+  const company = String(registration.customer.companyName);
+  for (const step of [() => reviewAsOperations(company, choice), () => decideOnLink(reviewers.esm, company, 'approve'), () => decideOnLink(reviewers.asm, company, 'approve')]) {
+    const page = await step();
+    if (page.status !== 200) throw new Error(`A review of ${registration.id} was refused: ${page.status} ${noticeOf(page.html)}`);
+  }
+  return waitForRegistration(registration.id, 'Approved');
+};

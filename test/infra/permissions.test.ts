@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functions, type WorkflowName } from '../../lib/manifest.ts';
+import { functions , type WorkflowName } from '../../lib/manifest.ts';
 import { actionsOf, buildStack, functionStatements, type Statement } from './stack.ts';
 
 const dev = buildStack();
@@ -59,7 +59,7 @@ describe('least privilege', () => {
   it('only the functions the manifest names start workflows, each on its state machines only', () => {
     const starters = functions.filter((spec) => spec.access.startWorkflows?.length);
     expect(grantedTo('states:StartExecution').sort()).toEqual(starters.map((spec) => spec.name).sort());
-    expect(starters.map((spec) => spec.name).sort()).toEqual(['due-work', 'lead-imports', 'mdf-claims', 'mdf-requests']);
+    expect(starters.map((spec) => spec.name).sort()).toEqual(['deal-registrations', 'due-work', 'lead-imports', 'mdf-claims', 'mdf-requests']);
     for (const spec of starters) {
       const resources = resourcesOf(functionStatements(dev, spec.name), 'states:StartExecution');
       expect(resources).toHaveLength(spec.access.startWorkflows?.length ?? 0);
@@ -68,8 +68,8 @@ describe('least privilege', () => {
     expect(resourcesOf(functionStatements(dev, 'mdf-claims'), 'states:StartExecution')).toEqual([workflowRef('mdf-claim-review')]);
   });
 
-  it('only mdf-requests and due-work stop executions, and only those of the state machines they name', () => {
-    expect(grantedTo('states:StopExecution').sort()).toEqual(['due-work', 'mdf-requests']);
+  it('only mdf-requests, opportunities and due-work stop executions, and only those of the state machines they name', () => {
+    expect(grantedTo('states:StopExecution').sort()).toEqual(['due-work', 'mdf-requests', 'opportunities']);
     const executions = (name: string) =>
       resourcesOf(functionStatements(dev, name), 'states:StopExecution').map((resource) => JSON.stringify(resource));
     const requests = executions('mdf-requests');
@@ -79,11 +79,21 @@ describe('least privilege', () => {
     const sweep = executions('due-work');
     expect(sweep).toHaveLength(1);
     expect(sweep[0]).toContain(':execution:Test-mdf-request-approval:*');
+    const lost = executions('opportunities');
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toContain(':execution:Test-deal-registration:*');
   });
 
   it('only the functions that answer workflows may send task results, on the state machines they name', () => {
     const answerers = functions.filter((spec) => spec.access.answerWorkflows?.length);
-    expect(answerers.map((spec) => spec.name).sort()).toEqual(['approval-links', 'attachment-uploaded', 'claim-await-proof', 'due-work']);
+    expect(answerers.map((spec) => spec.name).sort()).toEqual([
+      'approval-links',
+      'attachment-uploaded',
+      'claim-await-proof',
+      'deal-registrations',
+      'dr-await-resubmission',
+      'due-work',
+    ]);
     for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) {
       expect(grantedTo(action).sort()).toEqual(answerers.map((spec) => spec.name).sort());
     }

@@ -73,7 +73,7 @@ describe.each(workflowNames)('the %s workflow', (name) => {
 
 describe('the workflows of the manifest', () => {
   it('are all deployed, each as its own state machine', () => {
-    expect(workflowNames.sort()).toEqual(['lead-import', 'mdf-claim-review', 'mdf-request-approval']);
+    expect(workflowNames.sort()).toEqual(['deal-registration', 'lead-import', 'mdf-claim-review', 'mdf-request-approval']);
     dev.template.resourceCountIs('AWS::StepFunctions::StateMachine', workflowNames.length);
   });
 
@@ -87,6 +87,16 @@ describe('the workflows of the manifest', () => {
       RecordClaimNotDecidedFunctionArn: arnOf('claim-not-decided'),
     });
     expect(stateMachine('mdf-request-approval').properties.DefinitionSubstitutions.AskApproverFunctionArn).toEqual(arnOf('ask-approver'));
+  });
+
+  it('fill the deal registration review with its task functions', () => {
+    const arnOf = (name: string) => ({ 'Fn::GetAtt': [dev.logicalId(dev.stack.functions.get(name)), 'Arn'] });
+    expect(stateMachine('deal-registration').properties.DefinitionSubstitutions).toEqual({
+      AskApproverFunctionArn: arnOf('ask-approver'),
+      TellPartnerAboutRegistrationFunctionArn: arnOf('dr-tell-partner'),
+      AwaitResubmissionFunctionArn: arnOf('dr-await-resubmission'),
+      RecordRegistrationNotDecidedFunctionArn: arnOf('dr-not-decided'),
+    });
   });
 
   it('are named after the stack, as the stop grants expect', () => {

@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-ses';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import {
   BatchWriteCommand,
@@ -12,10 +13,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 
-/** The three AWS clients the handlers talk to, stubbed (reset in each file's beforeEach). */
+/** The AWS clients the handlers talk to, stubbed (reset in each file's beforeEach). */
 export const dynamoMock = () => mockClient(DynamoDBDocumentClient);
 export const stepFunctionsMock = () => mockClient(SFNClient);
 export const emailMock = () => mockClient(SESClient);
+/**
+ * The attachments bucket. Only `send` is stubbed: presigned uploads and downloads
+ * are signed locally with the environment's keys, so they work against it.
+ */
+export const storageMock = () => mockClient(S3Client);
 
 export type DynamoStub = ReturnType<typeof dynamoMock>;
 // biome-ignore lint: any stub

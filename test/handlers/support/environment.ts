@@ -11,6 +11,7 @@ Object.assign(process.env, {
   PUBLIC_BASE_URL: 'https://api.channel.example',
   MDF_REQUEST_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:mdf-request-approval',
   MDF_CLAIM_REVIEW_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:mdf-claim-review',
+  DEAL_REGISTRATION_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:deal-registration',
   ATTACHMENTS_BUCKET: 'channel-prm-attachments-test',
   DECISION_TIMEOUT_DAYS: '30',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -19,3 +20,4 @@ Object.assign(process.env, {
 export const TABLE_NAME = 'channel-prm-test';
 export const PUBLIC_BASE_URL = 'https://api.channel.example';
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:mdf-request-approval';
+export const CLAIM_REVIEW_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:mdf-claim-review';

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, S3Event } from 'aws-lambda';
 
 /**
  * API Gateway HTTP API (payload 2.0) events as the JWT authorizer hands them to a
@@ -93,3 +93,23 @@ export const headerOf = (response: HttpResult, name: string): string | undefined
   const value = response.headers?.[name.toLowerCase()];
   return value === undefined ? undefined : String(value);
 };
+
+/** An S3 event notification of the attachments bucket, as S3 sends it (keys URL-encoded, spaces as +). */
+export const s3Event = (keys: string[], eventName = 'ObjectCreated:Post', bucket = 'channel-prm-attachments-test'): S3Event => ({
+  Records: keys.map((key) => ({
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: 'us-east-1',
+    eventTime: '2026-11-23T09:59:58.000Z',
+    eventName,
+    userIdentity: { principalId: 'AWS:AIDAEXAMPLE' },
+    requestParameters: { sourceIPAddress: '203.0.113.7' },
+    responseElements: { 'x-amz-request-id': 'C3D13FE58DE4C810', 'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD' },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'claim-attachments',
+      bucket: { name: bucket, ownerIdentity: { principalId: 'A3NL1KOZZKExample' }, arn: `arn:aws:s3:::${bucket}` },
+      object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: 1024, eTag: 'd41d8cd98f00b204e9800998ecf8427e', sequencer: '0055AED6DCD90281E5' },
+    },
+  })),
+});

@@ -318,3 +318,152 @@ export const linkItem = (token: string, approval: Item, holder: PersonFixture, o
     openedAt: approval.openedAt,
   };
 };
+
+// ---------------------------------------------------------------------------------------------
+// MDF claims and their files
+
+/**
+ * Acme's breakfast seminar of Friday 20 November 2026, approved for $5,000.00 on
+ * 10 November (EMEA 2026-Q4): its end date has passed, so it can be claimed.
+ */
+export const approvedRequestItem = (overrides: Item = {}): Item => {
+  const item = mdfRequestItem({
+    status: 'Approved',
+    startDate: '2026-11-20',
+    endDate: '2026-11-20',
+    quarter: '2026-Q4',
+    approvedAmountCents: 500_000,
+    decidedAt: '2026-11-10T10:00:00.000Z',
+    ...overrides,
+  });
+  if (!('currentLevel' in overrides)) delete item.currentLevel;
+  return item;
+};
+
+/** EMEA 2026-Q4: $100,000.00, of which the seminar's $5,000.00 is reserved. */
+export const claimBudgetItem = (overrides: Item = {}): Item =>
+  budgetItem({ pk: 'BUDGET#EMEA#2026-Q4', gsi1sk: '2026-Q4#EMEA', quarter: '2026-Q4', reservedCents: 500_000, availableCents: 9_500_000, ...overrides });
+
+export const CLAIM_ID = 'clm_4n8w2c6y1k5h9j3d';
+export const CLAIM_TITLE = 'London breakfast seminar, November 2026';
+
+/** Dana's $4,500.00 claim on the seminar, submitted yesterday and under review. */
+export const claimItem = (overrides: Item = {}): Item => {
+  const id = String(overrides.id ?? CLAIM_ID);
+  const partnerId = String(overrides.partnerId ?? 'ptn_acme');
+  const requestId = String(overrides.requestId ?? REQUEST_ID);
+  const submittedAt = String(overrides.submittedAt ?? '2026-11-22T15:00:00.000Z');
+  return {
+    pk: `CLAIM#${id}`,
+    sk: 'CLAIM',
+    entity: 'mdf-claim',
+    gsi1pk: `PARTNER#${partnerId}#CLAIMS`,
+    gsi1sk: `${submittedAt}#${id}`,
+    gsi2pk: `MDF#${requestId}#CLAIMS`,
+    gsi2sk: `${submittedAt}#${id}`,
+    id,
+    requestId,
+    partnerId,
+    partnerName: 'Acme Networks Ltd',
+    activityName: 'Cloud security breakfast seminar',
+    region: 'EMEA',
+    quarter: '2026-Q4',
+    flexi: false,
+    approvedAmountCents: 500_000,
+    title: CLAIM_TITLE,
+    amountCents: 450_000,
+    paidDate: '2026-11-21',
+    status: 'Open',
+    submittedBy: { id: people.dana.id, name: people.dana.name, email: people.dana.email },
+    submittedAt,
+    version: 1,
+    updatedAt: submittedAt,
+    ...overrides,
+  };
+};
+
+export interface AttachmentFixture {
+  id: string;
+  kind: 'proof-of-performance' | 'lead-list';
+  fileName: string;
+  contentType: string;
+  declaredBytes: number;
+  status?: 'Pending' | 'Uploaded' | 'Rejected';
+  sizeBytes?: number;
+  uploadedAt?: string;
+}
+
+export const PROOF_ID = 'att_p8r2o0o1f5x7y9z3';
+export const LEAD_LIST_ID = 'att_l3e6a9d4s1t7q2w8';
+
+/** The seminar photos (a 2 MB PDF) and the lead list (a 10 KB CSV), as declared with the claim. */
+export const proofFile = (overrides: Partial<AttachmentFixture> = {}): AttachmentFixture => ({
+  id: PROOF_ID,
+  kind: 'proof-of-performance',
+  fileName: 'seminar-photos.pdf',
+  contentType: 'application/pdf',
+  declaredBytes: 2_000_000,
+  ...overrides,
+});
+export const leadListFile = (overrides: Partial<AttachmentFixture> = {}): AttachmentFixture => ({
+  id: LEAD_LIST_ID,
+  kind: 'lead-list',
+  fileName: 'attendees.csv',
+  contentType: 'text/csv',
+  declaredBytes: 10_240,
+  ...overrides,
+});
+
+export const attachmentItem = (file: AttachmentFixture, claimId = CLAIM_ID): Item => {
+  const status = file.status ?? 'Pending';
+  return {
+    pk: `CLAIM#${claimId}`,
+    sk: `ATTACHMENT#${file.id}`,
+    entity: 'claim-attachment',
+    claimId,
+    s3Key: `claims/${claimId}/${file.id}`,
+    id: file.id,
+    kind: file.kind,
+    fileName: file.fileName,
+    contentType: file.contentType,
+    declaredBytes: file.declaredBytes,
+    status,
+    createdAt: '2026-11-22T15:00:00.000Z',
+    ...(status === 'Uploaded' ? { uploadedAt: file.uploadedAt ?? '2026-11-22T15:03:00.000Z', sizeBytes: file.sizeBytes ?? file.declaredBytes } : {}),
+  };
+};
+
+/** The guard that keeps a claim title unique, held by `claimId` of `partnerId`. */
+export const claimTitleItem = (normalisedTitle: string, claimId: string, partnerId: string, requestId = REQUEST_ID): Item => ({
+  pk: `CLAIMTITLE#${normalisedTitle}`,
+  sk: 'CLAIMTITLE',
+  entity: 'claim-title',
+  title: normalisedTitle,
+  claimId,
+  partnerId,
+  requestId,
+});
+
+/** The review level of a claim: the EMEA CMM decides it from an emailed link. */
+export const claimApprovalItem = (fixture: Omit<ApprovalFixture, 'requestId' | 'level' | 'role'> & { claimId?: string } = {}): Item => {
+  const claimId = fixture.claimId ?? CLAIM_ID;
+  const item = approvalItem({ ...fixture, requestId: claimId, level: 'cmm', role: 'cmm' });
+  return { ...item, pk: `CLAIM#${claimId}`, subjectKind: 'mdf-claim', subjectId: claimId };
+};
+
+/** A ledger entry of a budget, as the budget store writes it. */
+export const ledgerEntryItem = (entry: { id: string; at: string; kind: string; amountCents: number; note: string; requestId?: string; by?: string; flexi?: boolean; order?: number }): Item => ({
+  pk: 'BUDGET#EMEA#2027-Q1',
+  sk: `LEDGER#${entry.at}#${entry.order ?? 0}#${entry.id}`,
+  entity: 'ledger-entry',
+  id: entry.id,
+  region: 'EMEA',
+  quarter: '2027-Q1',
+  kind: entry.kind,
+  amountCents: entry.amountCents,
+  flexi: entry.flexi ?? false,
+  ...(entry.requestId ? { requestId: entry.requestId } : {}),
+  at: entry.at,
+  by: entry.by ?? people.morgan.id,
+  note: entry.note,
+});
