@@ -101,19 +101,21 @@ export interface SweepKindCounts {
 }
 
 /** One run of the due-work sweep, as counted on the product's DynamoDB and SES clients, with the sweep's own report. */
-export interface ReminderSweepRun {
+export interface SweepRun {
   label: string;
+  /** The kind of due work the benchmark is about. */
+  kind: string;
   itemsDue: number;
   ms: number;
-  /** The sweep's report for `mdf-claim-reminder`. */
+  /** The sweep's report for `kind`. */
   report: SweepKindCounts;
-  /** The sweep's report for the other kinds of due work (none due here). */
+  /** The sweep's report for the other kinds of due work. */
   otherKinds: Record<string, SweepKindCounts>;
   /** Queries of the due index (every kind) and the items they read (ScannedCount). */
   dueQueries: number;
   dueItemsRead: number;
-  dueQueriesOfReminderKind: number;
-  dueItemsReadOfReminderKind: number;
+  dueQueriesOfKind: number;
+  dueItemsReadOfKind: number;
   /** dueItemsRead ÷ itemsDue (undefined when nothing is due). */
   readRatio?: number | undefined;
   scans: number;
@@ -122,10 +124,17 @@ export interface ReminderSweepRun {
   commands: Record<string, number>;
   /** Errors DynamoDB answered, by name (e.g. ConditionalCheckFailedException). */
   errors: Record<string, number>;
-  /** Queries that are not of the due index (the region calendar reads) and the items they read. */
-  calendarQueries: number;
-  calendarItemsRead: number;
-  perDoneItem: { conditionalUpdates?: number | undefined; calendarQueries?: number | undefined; calendarItemsRead?: number | undefined; emails?: number | undefined };
+  /** Queries that are not of the due index (e.g. a region calendar's partition) and the items they read. */
+  otherQueries: number;
+  otherItemsRead: number;
+  perDoneItem: {
+    getItems?: number | undefined;
+    conditionalUpdates?: number | undefined;
+    transactions?: number | undefined;
+    otherQueries?: number | undefined;
+    otherItemsRead?: number | undefined;
+    emails?: number | undefined;
+  };
   emailsSent: number;
   emailFailures: number;
   msPerDoneItem?: number | undefined;
@@ -142,12 +151,36 @@ export interface ReminderSweepResults {
     reminderItemsInIndex: number;
     dueBefore: number;
   };
-  runs: ReminderSweepRun[];
+  runs: SweepRun[];
   checks: {
     /** Due requests that, after the first sweep, wait for their day-14 reminder (stage 1, due later). */
     movedToDay14Reminder: number;
     dueAfterFirstSweep: number;
     /** Emails aws-ses-v2-local holds after both sweeps. */
+    emailsCaptured: number;
+  };
+}
+
+export interface ExpirySweepResults {
+  targets: { readRatio: number; scans: number };
+  dataset: {
+    notDue: number;
+    dueForReminder: number;
+    dueForExpiry: number;
+    regions: string[];
+    writeSeconds: number;
+    /** Items of kind dr-expiry in the due index, and those due now, counted before the sweep. */
+    expiryItemsInIndex: number;
+    dueBefore: number;
+  };
+  runs: SweepRun[];
+  checks: {
+    /** Registrations reminded by the first sweep: still Approved, their due item moved to the expiry date. */
+    remindedAndWaiting: number;
+    /** Registrations Expired by the first sweep, their opportunity's guard released. */
+    expired: number;
+    guardsReleased: number;
+    dueAfterFirstSweep: number;
     emailsCaptured: number;
   };
 }

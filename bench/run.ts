@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { resolve } from 'node:path';
-import type { BundleResults, ReminderSweepResults, SubmitResults, TransitionResults } from './results.ts';
+import type { BundleResults, ExpirySweepResults, ReminderSweepResults, SubmitResults, SweepRun, TransitionResults } from './results.ts';
 import { outDir, rootDir } from './support.ts';
 
 /**
@@ -12,7 +12,7 @@ import { outDir, rootDir } from './support.ts';
  * here asserts; a script that fails is reported in the README and makes the exit code 1.
  */
 interface Script {
-  name: 'bundles' | 'submit-latency' | 'approval-transitions' | 'reminder-sweep';
+  name: 'bundles' | 'submit-latency' | 'approval-transitions' | 'reminder-sweep' | 'expiry-sweep';
   file: string;
   timeoutSeconds: number;
 }
@@ -22,6 +22,7 @@ const scripts: Script[] = [
   { name: 'submit-latency', file: 'bench/submit-latency.ts', timeoutSeconds: 180 },
   { name: 'approval-transitions', file: 'bench/approval-transitions.ts', timeoutSeconds: 60 },
   { name: 'reminder-sweep', file: 'bench/reminder-sweep.ts', timeoutSeconds: 240 },
+  { name: 'expiry-sweep', file: 'bench/expiry-sweep.ts', timeoutSeconds: 300 },
 ];
 
 const say = (line: string) => void process.stderr.write(`${line}\n`);
@@ -221,28 +222,44 @@ An approved request (three levels) costs **${approved ? `${approved.transitions}
 
 const plainNumber = (value: number | undefined) => (value === undefined ? '–' : String(value));
 
+const listed = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([name, count]) => `${count} ${name}`)
+    .join(', ') || 'none';
+
+const sweepHeader = ['Run', 'Items due', "Sweep's report (this kind)", 'Items read by the due queries', 'Read ÷ due', 'Scans', 'DynamoDB commands', 'DynamoDB errors', 'Emails sent', 'Time (ms)'];
+
+const sweepRow = (run: SweepRun, targets: { readRatio: number; scans: number }) => [
+  run.label,
+  run.itemsDue,
+  `${run.report.done} done, ${run.report.skipped} skipped, ${run.report.failed} failed; read ${run.report.itemsRead}`,
+  `${run.dueItemsRead} (${run.dueQueries} Queries; ${run.dueItemsReadOfKind} by ${run.dueQueriesOfKind} of kind \`${run.kind}\`)`,
+  run.readRatio === undefined ? '– (nothing due)' : `${fmt(run.readRatio, 2)} (≤ ${targets.readRatio}) ${verdict(run.readRatio <= targets.readRatio)}`,
+  `${run.scans} (= ${targets.scans}) ${verdict(run.scans <= targets.scans)}`,
+  listed(run.commands),
+  listed(run.errors),
+  `${run.emailsSent}${run.emailFailures ? ` (${run.emailFailures} failed)` : ''}`,
+  fmt(run.ms, 0),
+];
+
+const sweepSummaryRows = (name: string, r: { targets: { readRatio: number; scans: number }; runs: SweepRun[] }, population: number): string[][] => {
+  const rows: string[][] = [];
+  const first = r.runs[0];
+  if (first) {
+    rows.push([
+      `${name}: items read ÷ items due`,
+      `${fmt(first.readRatio, 2)} (${first.dueItemsRead} read for ${first.itemsDue} due among ${population.toLocaleString('en-US')})`,
+      `≤ ${r.targets.readRatio}`,
+      verdict((first.readRatio ?? Infinity) <= r.targets.readRatio),
+    ]);
+  }
+  const scans = r.runs.reduce((sum, run) => sum + run.scans, 0);
+  rows.push([`${name}: Scans (both sweeps)`, String(scans), `${r.targets.scans}`, verdict(scans <= r.targets.scans)]);
+  return rows;
+};
+
 const reminderSection = (r: ReminderSweepResults): string => {
   const [first, second] = r.runs;
-  const commands = (run: ReminderSweepResults['runs'][number]) =>
-    Object.entries(run.commands)
-      .map(([name, count]) => `${count} ${name}`)
-      .join(', ') || 'none';
-  const errors = (run: ReminderSweepResults['runs'][number]) =>
-    Object.entries(run.errors)
-      .map(([name, count]) => `${count} ${name}`)
-      .join(', ') || 'none';
-  const row = (run: ReminderSweepResults['runs'][number]) => [
-    run.label,
-    run.itemsDue,
-    `${run.report.done} done, ${run.report.skipped} skipped, ${run.report.failed} failed; read ${run.report.itemsRead}`,
-    `${run.dueItemsRead} (${run.dueQueries} Queries; ${run.dueItemsReadOfReminderKind} by ${run.dueQueriesOfReminderKind} of kind \`mdf-claim-reminder\`)`,
-    run.readRatio === undefined ? '– (nothing due)' : `${fmt(run.readRatio, 2)} (≤ ${r.targets.readRatio}) ${verdict(run.readRatio <= r.targets.readRatio)}`,
-    `${run.scans} (= ${r.targets.scans}) ${verdict(run.scans <= r.targets.scans)}`,
-    commands(run),
-    errors(run),
-    `${run.emailsSent}${run.emailFailures ? ` (${run.emailFailures} failed)` : ''}`,
-    fmt(run.ms, 0),
-  ];
   return `## 4. Reminder sweep — \`bench/reminder-sweep.ts\`
 
 **How it is measured.** DynamoDB Local (in memory, same table and indexes as the CDK table) with the local seed
@@ -262,18 +279,15 @@ own report (\`kinds['mdf-claim-reminder']\`) is shown beside them. **Items read 
 Query of the due index in the sweep (all six kinds of due work) divided by the ${r.dataset.due} due items. Time is the
 handler call, module already loaded, measured on the wall clock.
 
-${table(
-  ['Run', 'Items due', "Sweep's report (reminders)", 'Items read by the due queries', 'Read ÷ due', 'Scans', 'DynamoDB commands', 'DynamoDB errors', 'Emails sent', 'Time (ms)'],
-  r.runs.map(row),
-)}
+${table(sweepHeader, r.runs.map((run) => sweepRow(run, r.targets)))}
 ${
   first
     ? `
 Per reminder sent (first sweep, averages): ${plainNumber(first.perDoneItem.conditionalUpdates)} conditional UpdateItem (claims the stage and moves
-the item to its next reminder: \`reminderSent\`), ${plainNumber(first.perDoneItem.calendarQueries)} Query of the region's calendar
-partition (${plainNumber(first.perDoneItem.calendarItemsRead)} items read: the seeded holidays of its region; the calendar is read once per item, not once per region), ${plainNumber(first.perDoneItem.emails)} SES
+the item to its next reminder: \`reminderSent\`), ${plainNumber(first.perDoneItem.otherQueries)} Query of the region's calendar
+partition (${plainNumber(first.perDoneItem.otherItemsRead)} items read: the seeded holidays of its region; the calendar is read once per item, not once per region), ${plainNumber(first.perDoneItem.emails)} SES
 SendEmail; ${fmt(first.msPerDoneItem, 1)} ms of sweep time per reminder (8 at a time; the first sweep's time includes creating the SES client and its first connection). The ${first.dueQueries} due-index Queries are
-${first.dueQueriesOfReminderKind} of \`mdf-claim-reminder\` (a page of 100, then an empty page after its LastEvaluatedKey) and one per
+${first.dueQueriesOfKind} of \`mdf-claim-reminder\` (a page of 100, then an empty page after its LastEvaluatedKey) and one per
 other kind (nothing due). After it, ${r.checks.movedToDay14Reminder} of the ${r.dataset.due} requests wait for their day-14 reminder
 (stage 1, due later), ${r.checks.dueAfterFirstSweep} reminders are due, and aws-ses-v2-local holds ${r.checks.emailsCaptured} emails
 after both sweeps.`
@@ -282,7 +296,37 @@ after both sweeps.`
 ${second ? `\nThe second sweep finds nothing due: ${second.report.done} done, ${second.dueItemsRead} items read, ${second.emailsSent} emails, only its ${second.dueQueries} due-index Queries.\n` : ''}`;
 };
 
-const summarySection = (b?: BundleResults, s?: SubmitResults, t?: TransitionResults, r?: ReminderSweepResults): string => {
+const expirySection = (r: ExpirySweepResults): string => {
+  const [first, second] = r.runs;
+  const due = r.dataset.dueForReminder + r.dataset.dueForExpiry;
+  return `## 5. Deal-registration expiry sweep — \`bench/expiry-sweep.ts\`
+
+**How it is measured.** As the reminder sweep (same harness, \`bench/sweep-support.ts\`). The table gets ${r.dataset.notDue.toLocaleString('en-US')} Approved
+deal registrations whose expiry work is due later (approved 1–75 days ago, their reminder 14 days before expiry still ahead; or reminded
+already and expiring in 1–13 days) and ${due} whose work is due now: ${r.dataset.dueForReminder} reach the reminder 14 days before expiry,
+${r.dataset.dueForExpiry} their expiry date (approval + 90 days), in ${r.dataset.regions.join(', ')}. One registration is written through the store's
+own code (\`createItems\`, then the ASM approval's items: Approved with \`expiresAt\`, the opportunity's guard, the due item
+\`DUE#dr-expiry\`); the others have the same items, checked attribute by attribute, written with BatchWriteItem
+(${fmt(r.dataset.writeSeconds)} s; per registration its item, its due item and its opportunity's guard). Before the sweep the due index
+holds ${r.dataset.expiryItemsInIndex.toLocaleString('en-US')} expiry items, ${r.dataset.dueBefore} due now. **Items read ÷ items due** is the \`ScannedCount\` of every Query of the
+due index in the sweep (every kind of due work) divided by the ${due} due items.
+
+${table(sweepHeader, r.runs.map((run) => sweepRow(run, r.targets)))}
+${
+  first
+    ? `
+Per piece of work done (first sweep, averages): ${plainNumber(first.perDoneItem.getItems)} GetItem (the registration, to check it is still Approved
+with that expiry), ${plainNumber(first.perDoneItem.transactions)} TransactWriteItems (the reminder moves its due item to the expiry date; the expiry marks the
+registration Expired, releases the opportunity's guard and deletes the due item, each conditional), ${plainNumber(first.perDoneItem.emails)} SES SendEmail;
+${fmt(first.msPerDoneItem, 1)} ms of sweep time per piece of work (8 at a time). After it, ${r.checks.remindedAndWaiting} of the ${r.dataset.dueForReminder} reminded
+registrations are still Approved and wait for their expiry date, ${r.checks.expired} of ${r.dataset.dueForExpiry} are Expired with ${r.checks.guardsReleased}
+opportunity guards released, ${r.checks.dueAfterFirstSweep} expiry items are due, and aws-ses-v2-local holds ${r.checks.emailsCaptured} emails after both sweeps.`
+    : ''
+}
+${second ? `\nThe second sweep finds nothing due: ${second.report.done} done, ${second.dueItemsRead} items read, ${second.emailsSent} emails, only its ${second.dueQueries} due-index Queries.\n` : ''}`;
+};
+
+const summarySection = (b?: BundleResults, s?: SubmitResults, t?: TransitionResults, r?: ReminderSweepResults, e?: ExpirySweepResults): string => {
   const rows: string[][] = [];
   if (b) {
     const biggest = b.bundles.reduce((x, y) => (y.sizeKB > x.sizeKB ? y : x));
@@ -305,19 +349,8 @@ const summarySection = (b?: BundleResults, s?: SubmitResults, t?: TransitionResu
   if (t) {
     for (const p of t.paths) rows.push([`Transitions: ${p.description}`, `${p.transitions} ($${p.usdPerExecution.toFixed(6)})`, `≤ ${t.targets.transitions}`, verdict(p.transitions <= t.targets.transitions)]);
   }
-  if (r) {
-    const first = r.runs[0];
-    if (first) {
-      rows.push([
-        'Reminder sweep: items read ÷ items due',
-        `${fmt(first.readRatio, 2)} (${first.dueItemsRead} read for ${first.itemsDue} due among ${(r.dataset.notDue + r.dataset.due).toLocaleString('en-US')})`,
-        `≤ ${r.targets.readRatio}`,
-        verdict((first.readRatio ?? Infinity) <= r.targets.readRatio),
-      ]);
-    }
-    const scans = r.runs.reduce((sum, run) => sum + run.scans, 0);
-    rows.push(['Reminder sweep: Scans (both sweeps)', String(scans), `${r.targets.scans}`, verdict(scans <= r.targets.scans)]);
-  }
+  if (r) rows.push(...sweepSummaryRows('Reminder sweep', r, r.dataset.notDue + r.dataset.due));
+  if (e) rows.push(...sweepSummaryRows('Expiry sweep', e, e.dataset.notDue + e.dataset.dueForReminder + e.dataset.dueForExpiry));
   return table(['Figure', 'Measured', 'Target', ''], rows);
 };
 
@@ -340,6 +373,7 @@ const main = (): void => {
   const submit = outcomes.get('submit-latency')?.results as SubmitResults | undefined;
   const transitions = outcomes.get('approval-transitions')?.results as TransitionResults | undefined;
   const reminders = outcomes.get('reminder-sweep')?.results as ReminderSweepResults | undefined;
+  const expiries = outcomes.get('expiry-sweep')?.results as ExpirySweepResults | undefined;
   const m = machine();
   const failed = [...outcomes].filter(([, o]) => o.error);
   const date = new Date();
@@ -364,7 +398,7 @@ The whole run took ${totalSeconds} s (${scripts.map((s) => `${s.name} ${outcomes
 ${failed.length ? `\n**Failed this run:** ${failed.map(([name, o]) => `\`${name}\` (${o.error})`).join(', ')}; its section is missing.\n` : ''}
 ## Summary
 
-${summarySection(bundles, submit, transitions, reminders)}
+${summarySection(bundles, submit, transitions, reminders, expiries)}
 
 Each script runs on its own too (\`npx tsx bench/<name>.ts\`; results in \`bench/.out/<name>.json\`); only
 \`npm run bench\` rewrites this file.
@@ -372,7 +406,8 @@ Each script runs on its own too (\`npx tsx bench/<name>.ts\`; results in \`bench
 ${bundles ? bundlesSection(bundles) : ''}
 ${submit ? submitSection(submit) : ''}
 ${transitions ? transitionsSection(transitions) : ''}
-${reminders ? reminderSection(reminders) : ''}`;
+${reminders ? reminderSection(reminders) : ''}
+${expiries ? expirySection(expiries) : ''}`;
   writeFileSync(resolve(rootDir, 'bench/README.md'), `${readme.replace(/\n{3,}/g, '\n\n').trimEnd()}\n`);
   say(`\nbench/README.md written (${totalSeconds} s).`);
   if (failed.length) process.exitCode = 1;
