@@ -27,9 +27,11 @@ const requireLeadStaff = (auth: Auth) => {
   if (!hasAnyRole(auth, leadStaffRoles)) throw new Forbidden('Leads are imported by marketing operations.', 'marketing-operations');
 };
 
-/** A chunk holds up to this many rows, and about this much JSON, whichever comes first. */
-const CHUNK_ROWS = 1000;
-const CHUNK_CHARS = 300_000;
+/** A chunk holds up to this many rows, and about this much JSON, whichever comes first (stored gzipped). */
+const CHUNK_ROWS = 2000;
+const CHUNK_CHARS = 1_500_000;
+/** Chunks written at once. */
+const CHUNK_WRITES = 2;
 /** If the workflow has not started the import by then, the sweep starts it. */
 const START_GRACE_MS = 2 * 60_000;
 
@@ -39,23 +41,35 @@ const importLeads = async (event: HttpEvent<unknown, ImportQuery> & { body?: str
   const now = clock.now();
   const at = now.toISOString();
   const id = newId('imp');
-  // The chunks first: a job is recorded only once every row it names is stored.
+  // The chunks first: a job is recorded only once every row it names is stored. Chunks of
+  // rows go out as they fill, a couple at a time, so the rows are never all held at once.
   let chunks = 0;
+  const writing: Promise<void>[] = [];
   let chunk: ReadRow[] = [];
   let chars = 0;
   const flush = async () => {
     if (chunk.length === 0) return;
-    await leadImports.putChunk(id, chunks, chunk, now);
-    chunks += 1;
+    for (const packed of leadImports.packChunks(chunk)) {
+      writing.push(leadImports.putChunk(id, chunks, packed, now));
+      chunks += 1;
+      if (writing.length >= CHUNK_WRITES) await writing.shift();
+    }
     chunk = [];
     chars = 0;
   };
-  for (const row of file.rows()) {
-    chunk.push(row);
-    chars += JSON.stringify(row).length;
-    if (chunk.length >= CHUNK_ROWS || chars >= CHUNK_CHARS) await flush();
+  try {
+    for (const row of file.rows()) {
+      chunk.push(row);
+      chars += JSON.stringify(row).length;
+      if (chunk.length >= CHUNK_ROWS || chars >= CHUNK_CHARS) await flush();
+    }
+    await flush();
+    await Promise.all(writing);
+  } catch (error) {
+    // Nothing names these chunks (no job yet); they expire with their TTL.
+    await Promise.allSettled(writing);
+    throw error;
   }
-  await flush();
   const job: LeadImport = {
     id,
     format: file.format,

@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImportCounts, ImportStatus, LeadImport, ResultRow, SharedSummary } from '#domain/lead-imports';
 import type { ReadRow } from '#domain/lead-rows';
@@ -15,7 +16,7 @@ import { db, isConditionFailure, queryPage, queryPartition, recordOf, tableName,
  * - rows not shared (held back, failed, joined, already imported), in file order: Query pk=LEADIMPORT#<id>, begins_with RESULT#
  * - new leads per partner, chunk by chunk: Query pk=LEADIMPORT#<id>, begins_with SHARED#
  * - a Partner Contact told of the import: GetItem/PutItem pk=LEADIMPORT#<id>, sk=NOTIFIED#<partner>
- * - one chunk of the file: GetItem pk=LEADIMPORTFILE#<id>, sk=CHUNK#<n> (removed by TTL after 30 days)
+ * - one chunk of the file: GetItem pk=LEADIMPORTFILE#<id>, sk=CHUNK#<n> (rows as gzipped JSON; removed by TTL after 30 days)
  * - the import lock: GetItem/PutItem pk=LEADIMPORT#LOCK, sk=LOCK (conditional)
  * - imports that did not start or stopped making progress: due index duePk=lead-import-watch
  */
@@ -34,6 +35,13 @@ const FILE_DAYS = 30;
 /** Result rows per item, so a chunk of held-back rows with many reasons stays far below the item size limit. */
 const RESULT_ROWS_PER_ITEM = 100;
 
+/** A chunk's new leads for one partner: how many, and the first ones (the email lists at most 200). */
+export interface SharedOfChunk {
+  partnerName: string;
+  count: number;
+  leads: SharedSummary[];
+}
+
 const toItem = (job: LeadImport, dueAt: string | undefined): Item => ({
   ...key(job.id),
   entity: 'lead-import',
@@ -45,19 +53,40 @@ const toItem = (job: LeadImport, dueAt: string | undefined): Item => ({
 
 export const fromItem = (item: Item): LeadImport => recordOf<LeadImport>(item);
 
-/** One chunk of the file: its rows, read and checked, each with its line. Written before the job, so a job never names a missing chunk. */
-export const putChunk = async (id: string, chunk: number, rows: readonly ReadRow[], at: Date): Promise<void> => {
+/** A stored chunk stays well below DynamoDB's 400 KB item limit. */
+const MAX_CHUNK_BYTES = 300_000;
+
+/** Rows as a chunk stores them: gzipped JSON (a fraction of the write units of the text). */
+export interface PackedChunk {
+  count: number;
+  packed: Uint8Array;
+}
+
+/**
+ * Rows packed for storage, as one chunk, or several when they do not compress below the
+ * item limit (long, unusual values): halves, and halves of those, as needed.
+ */
+export const packChunks = (rows: readonly ReadRow[]): PackedChunk[] => {
+  const packed = gzipSync(JSON.stringify(rows));
+  if (packed.length <= MAX_CHUNK_BYTES || rows.length <= 1) return [{ count: rows.length, packed }];
+  const half = Math.ceil(rows.length / 2);
+  return [...packChunks(rows.slice(0, half)), ...packChunks(rows.slice(half))];
+};
+
+/** One chunk of the file. Written before the job, so a job never names a missing chunk. */
+export const putChunk = async (id: string, chunk: number, rows: PackedChunk, at: Date): Promise<void> => {
   await db().send(
     new PutCommand({
       TableName: tableName,
-      Item: { ...fileKey(id, chunk), entity: 'lead-import-chunk', rows: JSON.stringify(rows), count: rows.length, ttl: Math.floor(at.getTime() / 1000) + FILE_DAYS * 86_400 },
+      Item: { ...fileKey(id, chunk), entity: 'lead-import-chunk', rows: rows.packed, count: rows.count, ttl: Math.floor(at.getTime() / 1000) + FILE_DAYS * 86_400 },
     }),
   );
 };
 
 export const chunk = async (id: string, index: number): Promise<ReadRow[] | undefined> => {
   const result = await db().send(new GetCommand({ TableName: tableName, Key: fileKey(id, index), ConsistentRead: true }));
-  return typeof result.Item?.rows === 'string' ? (JSON.parse(result.Item.rows) as ReadRow[]) : undefined;
+  const rows = result.Item?.rows;
+  return rows instanceof Uint8Array ? (JSON.parse(gunzipSync(rows).toString('utf8')) as ReadRow[]) : undefined;
 };
 
 /** Records a new import (its chunks already stored) with its first history event; it waits in the due index until it runs. */
@@ -86,11 +115,11 @@ export const results = async (id: string, items: number, cursor?: string): Promi
 };
 
 /** The new leads of each chunk by partner, one chunk at a time (bounded memory however large the import). */
-export async function* sharedByChunk(id: string): AsyncGenerator<Record<string, { partnerName: string; leads: SharedSummary[] }>> {
+export async function* sharedByChunk(id: string): AsyncGenerator<Record<string, SharedOfChunk>> {
   let cursor: string | undefined;
   do {
     const page = await queryPage({ partitionValue: partitionOf(id), sortPrefix: 'SHARED#', limit: 1, cursor });
-    for (const item of page.items) yield (item.partners ?? {}) as Record<string, { partnerName: string; leads: SharedSummary[] }>;
+    for (const item of page.items) yield (item.partners ?? {}) as Record<string, SharedOfChunk>;
     cursor = page.nextCursor;
   } while (cursor);
 }
@@ -143,7 +172,7 @@ export const chunkDone = (
   chunk: number,
   added: ImportCounts,
   rows: readonly ResultRow[],
-  shared: Record<string, { partnerName: string; leads: SharedSummary[] }>,
+  shared: Record<string, SharedOfChunk>,
   at: string,
   watchAt: string,
 ): Promise<void> => {

@@ -61,12 +61,18 @@ export const get = async (id: string, consistent = false): Promise<Lead | undefi
   return result.Item ? fromItem(result.Item) : undefined;
 };
 
+/** BatchGetItem calls in flight at once. */
+const READ_PARALLEL = 4;
+
 /** The leads with these ids that exist, read consistently (an import decides on them). */
 export const getMany = async (ids: readonly string[]): Promise<Map<string, Lead>> => {
   const unique = [...new Set(ids)];
   const leads = new Map<string, Lead>();
+  const batches = Math.ceil(unique.length / 100);
+  let next = 0;
   await Promise.all(
-    Array.from({ length: Math.ceil(unique.length / 100) }, async (_, batch) => {
+    Array.from({ length: Math.min(READ_PARALLEL, batches) }, async () => {
+      for (let batch = next++; batch < batches; batch = next++) {
       let keys: Record<string, unknown>[] | undefined = unique.slice(batch * 100, batch * 100 + 100).map(key);
       for (let attempt = 0; keys && keys.length > 0; attempt += 1) {
         if (attempt > 0) await pause(attempt);
@@ -76,6 +82,7 @@ export const getMany = async (ids: readonly string[]): Promise<Map<string, Lead>
           leads.set(lead.id, lead);
         }
         keys = result.UnprocessedKeys?.[tableName]?.Keys;
+      }
       }
     }),
   );

@@ -80,9 +80,19 @@ const markTold = async (untold: readonly Lead[], at: string, back = false): Prom
   return marked;
 };
 
+/**
+ * Leads this container told lately: the other untold leads of a partner the sweep reads in
+ * the same page were told with the first one, so they are skipped without taking the lease.
+ */
+const toldLately = new Set<string>();
+const remember = (told: readonly Lead[]) => {
+  if (toldLately.size > 20_000) toldLately.clear();
+  for (const lead of told) toldLately.add(lead.id);
+};
+
 export const tellRecalledPartner = async (item: Item): Promise<Outcome> => {
-  const partnerId = leads.fromItem(item).partnerId;
-  if (!partnerId) return 'skipped';
+  const { id, partnerId } = leads.fromItem(item);
+  if (!partnerId || toldLately.has(id)) return 'skipped';
   const now = clock.now();
   const leaseId = await leadRecalls.takeNoticeLease(partnerId, now, LEASE_MS);
   if (!leaseId) return 'skipped';
@@ -92,6 +102,7 @@ export const tellRecalledPartner = async (item: Item): Promise<Outcome> => {
     const at = now.toISOString();
     const told = await markTold(untold, at);
     if (told.length === 0) return 'skipped';
+    remember(told);
     const partner = await partners.get(partnerId);
     if (!partner?.partnerContact) {
       logger.warn('Leads recalled from a partner without a Partner Contact: nobody to tell', { partnerId, leads: told.length });
@@ -100,6 +111,7 @@ export const tellRecalledPartner = async (item: Item): Promise<Outcome> => {
     try {
       await sendEmail(leadsRecalled(partner, told));
     } catch (error) {
+      for (const lead of told) toldLately.delete(lead.id);
       await markTold(told, clock.now().toISOString(), true);
       throw error;
     }

@@ -23,7 +23,7 @@ const newLeadsByPartner = async (importId: string) => {
   for await (const chunk of leadImports.sharedByChunk(importId)) {
     for (const [partnerId, entry] of Object.entries(chunk)) {
       const total = byPartner.get(partnerId) ?? { partnerName: entry.partnerName, count: 0, listed: [] };
-      total.count += entry.leads.length;
+      total.count += entry.count;
       for (const lead of entry.leads) if (total.listed.length < MAX_LISTED) total.listed.push(lead);
       byPartner.set(partnerId, total);
     }
