@@ -305,7 +305,7 @@ export const functions: FunctionSpec[] = [
     kind: 'http',
     name: 'deal-registrations',
     entry: 'functions/http/deal-registrations.ts',
-    description: 'Partners (and ESMs for alliance and GSI partners) register deals; reviewers decide through the API; extensions',
+    description: 'Partners (and ESMs for alliance and GSI partners) register deals, also by converting an accepted lead; reviewers decide through the API; extensions',
     access: {
       table: 'readWrite',
       email: true,
@@ -319,6 +319,8 @@ export const functions: FunctionSpec[] = [
       jwt('PUT', '/deal-registrations/{id}'),
       jwt('POST', '/deal-registrations/{id}/decision'),
       jwt('POST', '/deal-registrations/{id}/extension'),
+      // Converting a lead opens a registration: the same submission, in this function.
+      jwt('POST', '/leads/{id}/convert'),
     ],
   },
   {

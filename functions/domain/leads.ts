@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { campaignRefusals, type Campaign, type CampaignType } from './campaigns.ts';
+import type { Customer } from './deal-registration.ts';
 import type { LeadRow } from './lead-rows.ts';
 import type { Partner, PartnerPrivilege } from './partner.ts';
 import type { InternalRole } from './people.ts';
@@ -571,12 +572,18 @@ const convertibleFrom: readonly (LeadStatus | 'none')[] = Object.entries(leadSta
  * Converted to DR, pointing at the registration, in the same transaction that creates
  * the registration (the registration carries the lead's campaign and contact).
  */
-export const converted = (lead: Lead, dealRegistrationId: string, by: LeadActor, at: string): Verdict<Lead> => {
+export const checkConvertible = (lead: Lead): Verdict<void> => {
   if (lead.state !== 'shared') return notShared(lead, 'converted');
   if (lead.shareStatus !== 'Accepted') return refuse('leads.status-after-acceptance', `The lead is ${lead.shareStatus}; accept it before converting it.`);
   if (!convertibleFrom.includes(lead.leadStatus ?? 'none')) {
     return refuse('leads.status-order', `A ${lead.leadStatus ?? 'newly accepted'} lead cannot be converted; it is converted from ${convertibleFrom.join(' or ')}.`);
   }
+  return accept(undefined);
+};
+
+export const converted = (lead: Lead, dealRegistrationId: string, by: LeadActor, at: string): Verdict<Lead> => {
+  const convertible = checkConvertible(lead);
+  if (!convertible.ok) return convertible;
   return accept(
     changed(withRecallDeadline({ ...lead, leadStatus: 'Converted to DR', leadStatusAt: at, dealRegistrationId }), at, {
       at,
@@ -589,17 +596,27 @@ export const converted = (lead: Lead, dealRegistrationId: string, by: LeadActor,
   );
 };
 
-/** What a deal registration opened from the lead starts with. */
-export const dealRegistrationPrefill = (lead: Lead) => ({
-  leadId: lead.id,
-  partnerId: lead.partnerId,
-  campaign: { id: lead.campaignId, name: lead.campaignName, type: lead.campaignType },
-  customer: {
-    company: lead.company,
+/** Parts of a registration's customer the partner must give when the lead has none. */
+const requiredCustomerParts = ['companyName', 'contactName', 'contactEmail', 'country'] as const;
+
+/**
+ * The customer of the deal registration opened from a lead: the lead's company,
+ * contact and country, each part corrected where the partner says so. The parts
+ * neither has are listed as missing.
+ */
+export const registrationCustomer = (lead: Lead, corrections: Partial<Customer> = {}): { customer: Partial<Customer>; missing: (keyof Customer)[] } => {
+  const contactName = [lead.firstName, lead.lastName].filter(Boolean).join(' ');
+  const fromLead: Partial<Customer> = {
+    companyName: lead.company,
+    contactName: contactName || undefined,
+    contactEmail: lead.email,
+    contactPhone: lead.phone,
     country: lead.country,
-    contact: { firstName: lead.firstName, lastName: lead.lastName, email: lead.email, phone: lead.phone, title: lead.title },
-  },
-});
+  };
+  const given = Object.fromEntries(Object.entries(corrections).filter(([, value]) => value !== undefined)) as Partial<Customer>;
+  const customer = Object.fromEntries(Object.entries({ ...fromLead, ...given }).filter(([, value]) => value !== undefined && value !== '')) as Partial<Customer>;
+  return { customer, missing: requiredCustomerParts.filter((part) => !customer[part]) };
+};
 
 /** Internal roles that import leads, maintain campaigns and see held-back leads and recall counts. */
 export const leadStaffRoles = ['marketing-operations', 'admin'] as const satisfies readonly InternalRole[];

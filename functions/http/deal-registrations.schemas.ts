@@ -21,8 +21,6 @@ const registrationFields = {
   estimatedValueCents: described(cents(1), 'Estimated deal value, USD cents'),
   expectedCloseDate: described(isoDate, 'Not in the past'),
   description: text(5000),
-  campaignId: described(z.optional(id), 'The campaign, when the registration comes from a shared lead'),
-  leadId: z.optional(id),
 };
 
 export const SubmitRegistration = named(
@@ -36,6 +34,25 @@ export type SubmitRegistration = z.infer<typeof SubmitRegistration>;
 
 export const ResubmitRegistration = named('ResubmitRegistration', z.strictObject(registrationFields));
 export type ResubmitRegistration = z.infer<typeof ResubmitRegistration>;
+
+/**
+ * Converting an accepted lead: the customer comes from the lead (its company, contact
+ * and country), each part of it may be corrected here; the rest of the registration
+ * is the partner's to say. The lead and its campaign are carried by the conversion,
+ * never taken from a body.
+ */
+export const ConvertLead = named(
+  'ConvertLead',
+  z.strictObject({
+    type: registrationFields.type,
+    customer: described(z.optional(z.partial(Customer)), 'Corrections to the customer taken from the lead'),
+    products: registrationFields.products,
+    estimatedValueCents: registrationFields.estimatedValueCents,
+    expectedCloseDate: registrationFields.expectedCloseDate,
+    description: registrationFields.description,
+  }),
+);
+export type ConvertLead = z.infer<typeof ConvertLead>;
 
 export const ListRegistrationsQuery = z.strictObject({
   status: z.optional(z.enum(registrationStatuses)),

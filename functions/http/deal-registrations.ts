@@ -15,17 +15,20 @@ import {
   type RegistrationFields,
   type RegistrationStatus,
 } from '#domain/deal-registration';
+import { checkConvertible, converted, partnerMaySee, registrationCustomer } from '#domain/leads';
+import type { Partner } from '#domain/partner';
 import type { InternalRole } from '#domain/people';
 import { approvingRegion, type Region } from '#domain/regions';
 import * as accounts from '#store/accounts';
 import * as approvals from '#store/approvals';
 import * as calendars from '#store/calendars';
 import * as registrations from '#store/deal-registrations';
+import * as leads from '#store/leads';
 import * as opportunities from '#store/opportunities';
 import * as partners from '#store/partners';
-import { transact, TransactionRefused } from '#store/table';
+import { transact, TransactionRefused, type TransactItem } from '#store/table';
 import { clock } from '#shared/clock';
-import { BadInput, Conflict, Forbidden, NotFound } from '#shared/errors';
+import { BadInput, Conflict, Forbidden, NotFound, type Problem } from '#shared/errors';
 import { actorOf, created, hasAnyRole, isPartnerUser, ok, type Auth, type HttpEvent } from '#shared/http';
 import { newId } from '#shared/ids';
 import { logger } from '#shared/logger';
@@ -36,6 +39,7 @@ import { problemOf } from '#shared/refusals';
 import { stepFunctions } from '#shared/sfn-client';
 import { startRegistrationReview } from '#workflow/registration-review';
 import {
+  ConvertLead,
   Extension,
   ListRegistrationsQuery,
   RegistrationDecision,
@@ -88,10 +92,71 @@ const regionFor = (country: string, partner: { homeRegion: Region }): Region => 
   return region;
 };
 
+interface Registrant {
+  partner: Partner;
+  by: 'partner-user' | 'esm';
+}
+
+/**
+ * The submission both ways in share (a new registration, a converted lead): the
+ * registrant's rules, the fields' rules, possible duplicates; the registration, its
+ * history and its due times in one transaction with whatever else the caller must
+ * change with it; then its review starts (or the sweep starts it).
+ */
+const register = async (
+  auth: Auth,
+  { partner, by }: Registrant,
+  fields: RegistrationFields,
+  alongside?: (registration: DealRegistration) => { items: TransactItem[]; refused: () => Problem },
+): Promise<DealRegistration> => {
+  const registrant = checkRegistrant(partner, by);
+  if (!registrant.ok) throw problemOf(registrant);
+  const region = regionFor(fields.customer.country, partner);
+  const now = clock.now();
+  const calendar = await calendars.get(region);
+  const fieldsOk = checkFields(fields, now, calendar.timeZone);
+  if (!fieldsOk.ok) throw problemOf(fieldsOk);
+
+  const registration = newRegistration(fields, {
+    id: newId('dr'),
+    partner,
+    by: { id: auth.userId, name: auth.name, email: auth.email, onBehalf: by === 'esm' },
+    region,
+    now,
+    duplicates: await possibleDuplicates(fields.customer),
+  });
+  const also = alongside?.(registration);
+  const details = { duplicates: registration.possibleDuplicates.length, ...(fields.leadId ? { leadId: fields.leadId } : {}) };
+  try {
+    await transact([
+      ...registrations.createItems(
+        registration,
+        { normalizedName: normalizedCompany(fields.customer.companyName), domain: emailDomain(fields.customer.contactEmail) },
+        { at: registration.submittedAt, by: actorOf(auth), action: 'submitted', to: 'Submitted', details },
+        [
+          registrations.dueItem(registration.id, registrations.PARTNER_CONTACT_DUE, partnerContactDueAt(now, calendar).toISOString()),
+          registrations.dueItem(registration.id, registrations.REVIEW_START_DUE, new Date(now.getTime() + REVIEW_START_GRACE_MS).toISOString()),
+        ],
+      ),
+      ...(also?.items ?? []),
+    ]);
+  } catch (error) {
+    if (also && error instanceof TransactionRefused) throw also.refused();
+    throw error;
+  }
+  try {
+    await startRegistrationReview(registration);
+  } catch (error) {
+    logger.warn('The registration review could not be started now; the sweep will start it', { registrationId: registration.id, error: (error as Error).name });
+  }
+  logger.info('Deal registration submitted', { registrationId: registration.id, partnerId: partner.id, duplicates: registration.possibleDuplicates.length, leadId: fields.leadId });
+  return registration;
+};
+
 const submit = async (event: HttpEvent<SubmitRegistration>) => {
   const { auth, body } = event;
   let partnerId: string;
-  let by: 'partner-user' | 'esm';
+  let by: Registrant['by'];
   if (isPartnerUser(auth)) {
     if (body.partnerId && body.partnerId !== auth.partnerId) throw new BadInput([{ field: 'partnerId', message: 'partner users register for their own organisation' }]);
     partnerId = auth.partnerId;
@@ -103,41 +168,36 @@ const submit = async (event: HttpEvent<SubmitRegistration>) => {
   } else throw new Forbidden('Deals are registered by partner users, or by an ESM for alliance and GSI partners.');
   const partner = await partners.get(partnerId);
   if (!partner) throw by === 'esm' ? new BadInput([{ field: 'partnerId', message: 'is not a partner of the program' }]) : new NotFound('Your partner organisation');
-  const registrant = checkRegistrant(partner, by);
-  if (!registrant.ok) throw problemOf(registrant);
-  const region = regionFor(body.customer.country, partner);
-  const now = clock.now();
-  const calendar = await calendars.get(region);
-  const fieldsOk = checkFields(body, now, calendar.timeZone);
-  if (!fieldsOk.ok) throw problemOf(fieldsOk);
-
   const { partnerId: _partner, ...fields } = body;
-  const registration = newRegistration(fields, {
-    id: newId('dr'),
-    partner,
-    by: { id: auth.userId, name: auth.name, email: auth.email, onBehalf: by === 'esm' },
-    region,
-    now,
-    duplicates: await possibleDuplicates(body.customer),
-  });
-  await transact(
-    registrations.createItems(
-      registration,
-      { normalizedName: normalizedCompany(body.customer.companyName), domain: emailDomain(body.customer.contactEmail) },
-      { at: registration.submittedAt, by: actorOf(auth), action: 'submitted', to: 'Submitted', details: { duplicates: registration.possibleDuplicates.length } },
-      [
-        registrations.dueItem(registration.id, registrations.PARTNER_CONTACT_DUE, partnerContactDueAt(now, calendar).toISOString()),
-        registrations.dueItem(registration.id, registrations.REVIEW_START_DUE, new Date(now.getTime() + REVIEW_START_GRACE_MS).toISOString()),
-      ],
-    ),
-  );
-  try {
-    await startRegistrationReview(registration);
-  } catch (error) {
-    logger.warn('The registration review could not be started now; the sweep will start it', { registrationId: registration.id, error: (error as Error).name });
-  }
-  logger.info('Deal registration submitted', { registrationId: registration.id, partnerId, duplicates: registration.possibleDuplicates.length });
+  const registration = await register(auth, { partner, by }, fields);
   return created(registrationDetail(registration, [], [], undefined, by === 'esm' ? 'internal' : 'partner'), `/deal-registrations/${registration.id}`);
+};
+
+/**
+ * A partner user converts an accepted lead they may see into a deal registration:
+ * the registration starts with the lead's customer and carries its campaign and the
+ * lead; the lead becomes Converted to DR in the same transaction, so neither exists
+ * without the other. Submitted like any registration (same rules, same review).
+ */
+const convert = async (event: HttpEvent<ConvertLead, unknown, { id: string }>) => {
+  const { auth, body } = event;
+  const lead = await leads.get(event.params.id, true);
+  if (!lead || !isPartnerUser(auth) || !partnerMaySee(lead, { userId: auth.userId, partnerId: auth.partnerId, privileges: auth.privileges })) throw new NotFound('The lead');
+  const { customer: corrections, ...rest } = body;
+  const { customer, missing } = registrationCustomer(lead, corrections);
+  if (missing.length > 0) throw new BadInput(missing.map((part) => ({ field: `customer.${part}`, message: 'is required: the lead has none' })));
+  const fields: RegistrationFields = { ...rest, customer: customer as RegistrationFields['customer'], campaignId: lead.campaignId, leadId: lead.id };
+  const convertible = checkConvertible(lead);
+  if (!convertible.ok) throw problemOf(convertible);
+  const partner = await partners.get(auth.partnerId);
+  if (!partner) throw new NotFound('Your partner organisation');
+  const registration = await register(auth, { partner, by: 'partner-user' }, fields, (opened) => {
+    const verdict = converted(lead, opened.id, actorOf(auth), opened.submittedAt);
+    if (!verdict.ok) throw problemOf(verdict);
+    // Written on the version read: a lead changed meanwhile (recalled, converted by a colleague) refuses the whole transaction.
+    return { items: [leads.replaceItem(verdict.value, lead.version)], refused: () => new Conflict('The lead changed while it was being converted; read it again.') };
+  });
+  return created(registrationDetail(registration, [], [], undefined, 'partner'), `/deal-registrations/${registration.id}`);
 };
 
 /**
@@ -303,5 +363,6 @@ export const handler = httpApi({
   'PUT /deal-registrations/{id}': route(resubmit, parsePath(idParam), parseBody(ResubmitRegistration)),
   'POST /deal-registrations/{id}/decision': route(decision, parsePath(idParam), parseBody(RegistrationDecision)),
   'POST /deal-registrations/{id}/extension': route(extend, parsePath(idParam), parseBody(Extension)),
+  'POST /leads/{id}/convert': route(convert, parsePath(idParam), parseBody(ConvertLead), idempotent('POST /leads/{id}/convert')),
 });
 

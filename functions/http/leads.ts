@@ -1,13 +1,14 @@
 import { accepted, assigned, leadStaffRoles, partnerMaySee, rejected, statusChanged, type Lead } from '#domain/leads';
-import type { Refusal, Verdict } from '#domain/verdict';
+import type { Verdict } from '#domain/verdict';
 import * as leadRecalls from '#store/lead-recalls';
 import * as leads from '#store/leads';
 import * as users from '#store/users';
 import { clock } from '#shared/clock';
-import { BadInput, Conflict, Forbidden, NotFound, RuleRefused, type Problem } from '#shared/errors';
+import { BadInput, Conflict, Forbidden, NotFound } from '#shared/errors';
 import { actorOf, hasAnyRole, isPartnerUser, ok, type Auth, type HttpEvent } from '#shared/http';
 import { httpApi, route } from '#shared/middleware/http-api';
 import { parseBody, parsePath, parseQuery } from '#shared/middleware/parse';
+import { problemOf } from '#shared/refusals';
 import { AssignLead, ChangeLeadStatus, HeldBackQuery, ListLeadsQuery, RecallCountsQuery, RejectLead } from './leads.schemas.ts';
 import { leadDetail, leadSummary, type Audience } from './leads.views.ts';
 import { idParam } from './schemas.ts';
@@ -20,11 +21,6 @@ import { idParam } from './schemas.ts';
  * their reasons and the recall counts per partner and campaign.
  */
 const isLeadStaff = (auth: Auth) => !isPartnerUser(auth) && hasAnyRole(auth, leadStaffRoles);
-
-/** A refusal of the domain as the API answers it: a state that does not allow the move is 409, a rule 422. */
-const stateRules = new Set(['leads.with-the-partner', 'leads.accept-or-reject-pending', 'leads.status-after-acceptance', 'leads.status-order']);
-const problemOf = (refusal: Refusal): Problem =>
-  stateRules.has(refusal.rule) ? new Conflict(refusal.message, { rule: refusal.rule, ...refusal.details }) : new RuleRefused(refusal.rule, refusal.message, refusal.details);
 
 const pageOf = (page: { items: Lead[]; nextCursor?: string }, audience: Audience) => ({
   items: page.items.map((lead) => leadSummary(lead, audience)),

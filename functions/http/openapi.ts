@@ -17,7 +17,7 @@ import {
   UpdatePartner,
   UpdateUser,
 } from './admin.schemas.ts';
-import { ClosedLost, DenialReasons, Extension, ListRegistrationsQuery, RegistrationDecision, ResubmitRegistration, SubmitRegistration } from './deal-registrations.schemas.ts';
+import { ClosedLost, ConvertLead, DenialReasons, Extension, ListRegistrationsQuery, RegistrationDecision, ResubmitRegistration, SubmitRegistration } from './deal-registrations.schemas.ts';
 import { AttachmentDeclaration, ClaimView, ListClaimsQuery, SubmitClaim } from './mdf-claims.schemas.ts';
 import { CancelMdfRequest, ListMdfRequestsQuery, MdfRequestSummary, MdfRequestView, SubmitMdfRequest } from './mdf-requests.schemas.ts';
 import { CampaignView, CreateCampaign, ListCampaignsQuery, UpdateCampaign } from './campaigns.schemas.ts';
@@ -366,6 +366,15 @@ export const operations: Record<string, Operation> = {
     params: idParam,
     body: AssignLead,
     responses: { ...okJson(LeadView), 403: problemSchema, 404: problemSchema },
+  },
+  'POST /leads/{id}/convert': {
+    summary: 'Convert an accepted lead into a deal registration: the customer comes from the lead (corrections allowed), the campaign and lead are carried; the lead becomes Converted to DR',
+    tag: 'Leads',
+    auth: true,
+    params: idParam,
+    body: ConvertLead,
+    responses: { 201: anyObject, 400: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema },
+    idempotent: true,
   },
   'GET /openapi.json': { summary: 'This document', tag: 'Documentation', auth: false, responses: { 200: anyObject } },
   'GET /docs': { summary: 'Human-readable documentation of the API', tag: 'Documentation', auth: false, responses: { 200: htmlPage('The docs page') } },

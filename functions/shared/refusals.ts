@@ -11,6 +11,10 @@ const conflictRules = new Set([
   'dr.one-approved-per-opportunity',
   'dr.resubmit-only-returned',
   'dr.extend-only-approved',
+  'leads.with-the-partner',
+  'leads.accept-or-reject-pending',
+  'leads.status-after-acceptance',
+  'leads.status-order',
 ]);
 
 export const problemOf = (refusal: Refusal): Problem => {

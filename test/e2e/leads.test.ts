@@ -1,6 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { advanceClock, allEmails, call, eventually, people, runSweep, uniqueName, type CapturedEmail } from './support.ts';
+import {
+  advanceClock,
+  allEmails,
+  call,
+  eventually,
+  people,
+  registrationBody,
+  reviewers,
+  reviewOf,
+  runSweep,
+  uniqueName,
+  waitForEmail,
+  waitForRegistration,
+  type CapturedEmail,
+} from './support.ts';
 
 /**
  * Leads on the running local stack, as marketing operations and the partner work
@@ -127,6 +141,42 @@ describe('leads shared with partners, from import to recall', () => {
     expect(again.counts).toMatchObject({ received: 6, shared: 0, alreadyImported: 5, failed: 1 });
     expect(again.partnersNotified).toBe(0);
     expect((await call('GET', `/leads?campaignId=${joint.id}`, { as: people.lena })).body.items).toHaveLength(1);
+  });
+
+  it('an accepted lead is converted into a deal registration prefilled from it: the lead is Converted to DR, operations are asked to review', async () => {
+    // Prepare: a Joint lead shared with Acme, accepted and qualifying
+    const joint = await newCampaign('Joint');
+    const company = uniqueName('Difference Engines');
+    const address = `charles.${randomUUID().slice(0, 8)}@difference-engines.example`;
+    const csv = ['Email,First Name,Last Name,Phone,Company,Country,Campaign ID,Partner Account ID', `${address},Charles,Babbage,+44 20 7946 0101,${company},GB,${joint.id},ptr_acme`].join('\n');
+    await finishedImport((await importCsv(csv)).id);
+    const lead = (await call('GET', `/leads?campaignId=${joint.id}`, { as: people.lena })).body.items[0];
+    await call('POST', `/leads/${lead.id}/accept`, { as: people.lena });
+    await call('POST', `/leads/${lead.id}/status`, { as: people.lena, body: { status: 'Qualifying' } });
+    const rest = await registrationBody(company);
+    const { customer: _customer, ...registration } = rest;
+
+    // Act: Lena converts it, says what the deal is; a second click changes nothing
+    const converted = await call('POST', `/leads/${lead.id}/convert`, { as: people.lena, body: registration });
+    const again = await call('POST', `/leads/${lead.id}/convert`, { as: people.lena, body: registration });
+
+    // Assess: one Submitted registration with the lead's customer, campaign and lead; the lead points at it
+    expect(converted.status, converted.text).toBe(201);
+    expect(converted.body).toMatchObject({
+      status: 'Submitted',
+      campaignId: joint.id,
+      leadId: lead.id,
+      customer: { companyName: company, contactName: 'Charles Babbage', contactEmail: address, contactPhone: '+44 20 7946 0101', country: 'GB' },
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ rule: 'leads.status-order' });
+    const after = (await call('GET', `/leads/${lead.id}`, { as: people.lena })).body;
+    expect(after).toMatchObject({ leadStatus: 'Converted to DR', dealRegistrationId: converted.body.id });
+    expect(after.history.at(-1)).toMatchObject({ action: 'converted', from: 'Qualifying', to: 'Converted to DR' });
+    const opsEmail = await waitForEmail(reviewers.ops, reviewOf(company));
+    expect(opsEmail.subject).toContain('from Acme Cloud Partners');
+    // Operations see where it came from
+    expect(await waitForRegistration(converted.body.id, 'Submitted')).toMatchObject({ campaignId: joint.id, leadId: lead.id, partnerId: 'ptr_acme' });
   });
 
   it('partners see only their own leads: another partner and a user the lead is not assigned to get 404; staff views are refused to partners', async () => {

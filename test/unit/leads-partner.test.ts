@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   accepted,
   assigned,
+  checkConvertible,
   converted,
-  dealRegistrationPrefill,
   leadStatuses,
   partnerMaySee,
+  registrationCustomer,
   rejected,
   statusChanged,
   type Lead,
@@ -158,17 +159,26 @@ describe('converting to a deal registration', () => {
     expect(ruleOf(converted(lead({ shareStatus: 'Accepted', leadStatus: 'Disqualified' }), 'dr_1', lena, NOW))).toBe('leads.status-order');
   });
 
-  it('the registration starts with the lead’s campaign and contact', () => {
-    expect(dealRegistrationPrefill(lead())).toEqual({
-      leadId: 'lead_1',
-      partnerId: 'ptr_acme',
-      campaign: { id: 'cmp_joint', name: 'Joint DevOps webinar', type: 'Joint' },
-      customer: {
-        company: 'Analytical Engines Ltd',
-        country: 'GB',
-        contact: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@customer.example', phone: '+44 20 7946 0000', title: 'CTO' },
-      },
+  it('the registration’s customer is the lead’s company, contact and country', () => {
+    expect(registrationCustomer(lead())).toEqual({
+      customer: { companyName: 'Analytical Engines Ltd', contactName: 'Ada Lovelace', contactEmail: 'ada@customer.example', contactPhone: '+44 20 7946 0000', country: 'GB' },
+      missing: [],
     });
+  });
+
+  it('the partner’s corrections win over the lead; parts neither has are named as missing', () => {
+    const { company: _company, ...withoutCompany } = lead();
+    expect(registrationCustomer({ ...withoutCompany, country: undefined } as Lead, { contactName: 'Ada King' })).toEqual({
+      customer: { contactName: 'Ada King', contactEmail: 'ada@customer.example', contactPhone: '+44 20 7946 0000' },
+      missing: ['companyName', 'country'],
+    });
+    expect(registrationCustomer(lead(), { companyName: 'Engines Ltd', country: 'IE' }).customer).toMatchObject({ companyName: 'Engines Ltd', country: 'IE' });
+  });
+
+  it('checkConvertible says the same as converting, without changing the lead', () => {
+    expect(checkConvertible(lead({ shareStatus: 'Accepted', leadStatus: 'Qualified' })).ok).toBe(true);
+    expect(ruleOf(checkConvertible(lead()))).toBe('leads.status-after-acceptance');
+    expect(ruleOf(checkConvertible(lead({ shareStatus: 'Accepted', leadStatus: 'Converted to DR' })))).toBe('leads.status-order');
   });
 });
 
