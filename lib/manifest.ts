@@ -17,7 +17,7 @@ export interface Route {
 }
 
 /** A state machine defined by statemachines/<name>.asl.json. */
-export type WorkflowName = 'mdf-request-approval' | 'mdf-claim-review' | 'deal-registration' | 'lead-import';
+export type WorkflowName = 'mdf-request-approval' | 'mdf-claim-review' | 'deal-registration' | 'lead-import' | 'nfr-request';
 
 export interface Access {
   /** DynamoDB table access. */
@@ -103,6 +103,10 @@ export const workflows: Record<WorkflowName, { file: string; description: string
     file: 'statemachines/lead-import.asl.json',
     description: 'A lead import, chunk by chunk, one import at a time; then one email per partner with new leads',
   },
+  'nfr-request': {
+    file: 'statemachines/nfr-request.asl.json',
+    description: "The partner help desk's review of an NFR licence request; the licence key to the contact, the requester told",
+  },
 };
 
 /** Environment variable that carries a workflow's state machine ARN. */
@@ -177,7 +181,7 @@ export const functions: FunctionSpec[] = [
       table: 'readWrite',
       email: true,
       links: true,
-      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration'],
+      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'nfr-request'],
       attachments: ['read'],
     },
     routes: [open('GET', '/approvals/{id}'), open('HEAD', '/approvals/{id}'), open('POST', '/approvals/{id}')],
@@ -244,7 +248,7 @@ export const functions: FunctionSpec[] = [
     entry: 'functions/workflow/ask-approver.ts',
     description: 'Opens an approval level: records the task token, emails the approver (and backup) a link',
     substitution: 'AskApproverFunctionArn',
-    workflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration'],
+    workflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'nfr-request'],
     access: { table: 'readWrite', email: true, links: true },
   },
   {
@@ -427,6 +431,40 @@ export const functions: FunctionSpec[] = [
     workflows: ['lead-import'],
     access: { table: 'readWrite' },
   },
+  // NFR licences
+  {
+    kind: 'http',
+    name: 'nfr',
+    entry: 'functions/http/nfr.ts',
+    description: 'Partners ask for NFR licences and see them; the partner help desk decides through the API',
+    access: { table: 'readWrite', email: true, startWorkflows: ['nfr-request'], answerWorkflows: ['nfr-request'] },
+    routes: [
+      jwt('POST', '/nfr-requests'),
+      jwt('GET', '/nfr-requests'),
+      jwt('GET', '/nfr-requests/{id}'),
+      jwt('POST', '/nfr-requests/{id}/decision'),
+      jwt('GET', '/nfr-licences'),
+      jwt('GET', '/nfr-licences/{id}'),
+    ],
+  },
+  {
+    kind: 'task',
+    name: 'nfr-tell',
+    entry: 'functions/workflow/nfr-tell.ts',
+    description: 'Emails the NFR licence key to its contact and tells the requester the outcome',
+    substitution: 'TellAboutNfrFunctionArn',
+    workflows: ['nfr-request'],
+    access: { table: 'read', email: true },
+  },
+  {
+    kind: 'task',
+    name: 'nfr-not-decided',
+    entry: 'functions/workflow/nfr-not-decided.ts',
+    description: 'Ends an NFR request whose help desk review hit the hard timeout as Denied',
+    substitution: 'RecordNfrNotDecidedFunctionArn',
+    workflows: ['nfr-request'],
+    access: { table: 'readWrite', email: true },
+  },
   {
     kind: 'sweep',
     name: 'due-work',
@@ -438,9 +476,9 @@ export const functions: FunctionSpec[] = [
       table: 'readWrite',
       email: true,
       links: true,
-      startWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'lead-import'],
+      startWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'lead-import', 'nfr-request'],
       stopWorkflows: ['mdf-request-approval'],
-      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration'],
+      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'nfr-request'],
     },
   },
   {

@@ -26,9 +26,9 @@ const ready: MarketingReadyChecklist = Object.fromEntries(Object.keys(emptyCheck
 const partnersToSeed = (at: string): Partner[] => {
   const base = { version: 1, createdAt: at, updatedAt: at, contractSignedDate: '2025-02-01' };
   return [
-    { ...base, id: 'ptr_acme', legalName: 'Acme Cloud Partners', homeRegion: 'EMEA', track: 'Select', status: 'Authorized', global: false, salesTrainingsCompleted: 3, partnerContact: { name: 'Lena Contact', email: 'leads@acme.example' }, marketingReady: ready },
+    { ...base, id: 'ptr_acme', legalName: 'Acme Cloud Partners', homeRegion: 'EMEA', track: 'Select', status: 'Authorized', global: false, salesTrainingsCompleted: 3, partnerContact: { name: 'Lena Contact', email: 'leads@acme.example' }, marketingReady: ready, certifications: { solutionArchitect: true, professionalServicesEngineer: false } },
     { ...base, id: 'ptr_globex', legalName: 'Globex Global Integrators', homeRegion: 'AMER', track: 'Select', status: 'Authorized', global: true, salesTrainingsCompleted: 5, partnerContact: { name: 'Gus Contact', email: 'leads@globex.example' }, marketingReady: ready },
-    { ...base, id: 'ptr_initech', legalName: 'Initech Managed Services', homeRegion: 'APAC', track: 'Open', status: 'Authorized', global: false, salesTrainingsCompleted: 1, partnerContact: { name: 'Ina Contact', email: 'leads@initech.example' }, marketingReady: { ...ready, businessPlanApproved: false, mdfPolicyAcknowledged: false } },
+    { ...base, id: 'ptr_initech', legalName: 'Initech Managed Services', homeRegion: 'APAC', track: 'Open', status: 'Authorized', global: false, salesTrainingsCompleted: 1, partnerContact: { name: 'Ina Contact', email: 'leads@initech.example' }, marketingReady: { ...ready, businessPlanApproved: false, mdfPolicyAcknowledged: false }, certifications: { solutionArchitect: false, professionalServicesEngineer: false } },
     { ...base, id: 'ptr_umbrella', legalName: 'Umbrella Resellers', homeRegion: 'EMEA', track: 'Open', status: 'Prospect', global: false, salesTrainingsCompleted: 0, marketingReady: emptyChecklist() },
     { ...base, id: 'ptr_hooli', legalName: 'Hooli Systems', homeRegion: 'AMER', track: 'Select', status: 'Suspended', global: false, salesTrainingsCompleted: 2, partnerContact: { name: 'Hal Contact', email: 'leads@hooli.example' }, marketingReady: ready },
     { ...base, id: 'ptr_stark', legalName: 'Stark Public Sector', homeRegion: 'PUBSEC', track: 'Select', status: 'Authorized', global: false, salesTrainingsCompleted: 2, partnerContact: { name: 'Pepper Contact', email: 'leads@stark.example' }, marketingReady: ready },
@@ -105,6 +105,18 @@ const usersToSeed = (at: string): { users: User[]; roles: SeededUser[] } => {
     { role: 'area sales manager EMEA', id: 'usr_asm_emea', email: 'asm.emea@channel.example', name: 'EMEA Area Sales Manager' },
     { role: 'ecosystem sales manager AMER (registers for alliance and GSI partners)', id: 'usr_esm_amer', email: 'esm.amer@channel.example', name: 'AMER Ecosystem Sales Manager' },
   ];
+  // NFR licences: the partner help desk reviews every request (assigned globally).
+  users.push(person('usr_help_desk', 'Hal Help Desk', 'helpdesk@channel.example', { roles: ['partner-help-desk'], managerId: 'usr_admin' }, at));
+  roles.push({ role: 'partner help desk (NFR licences)', id: 'usr_help_desk', email: 'helpdesk@channel.example', name: 'Hal Help Desk' });
+  // Letters of Authorization: legal approves and initials, the PAO signs (both assigned globally).
+  users.push(
+    person('usr_legal', 'Lee Legal', 'legal@channel.example', { roles: ['legal'], managerId: 'usr_admin' }, at),
+    person('usr_pao', 'Pat Signer', 'pao@channel.example', { roles: ['pao'], managerId: 'usr_admin' }, at),
+  );
+  roles.push(
+    { role: 'legal (approves and initials letters of authorization)', id: 'usr_legal', email: 'legal@channel.example', name: 'Lee Legal' },
+    { role: 'PAO (signs letters of authorization)', id: 'usr_pao', email: 'pao@channel.example', name: 'Pat Signer' },
+  );
   // Leads (issue 6): marketing operations, and Acme's Partner Contact as a user.
   users.push(...leadPeople(at));
   roles.push(...leadRoles);
@@ -161,6 +173,9 @@ export const seed = async (now: Date): Promise<{ seeded: boolean; roles: SeededU
     }
   }
   await approvers.assign({ role: 'global-director', scope: 'GLOBAL', userId: 'usr_director', assignedAt: at, assignedBy: 'system:seed' });
+  await approvers.assign({ role: 'legal', scope: 'GLOBAL', userId: 'usr_legal', assignedAt: at, assignedBy: 'system:seed' });
+  await approvers.assign({ role: 'pao', scope: 'GLOBAL', userId: 'usr_pao', assignedAt: at, assignedBy: 'system:seed' });
+  await approvers.assign({ role: 'partner-help-desk', scope: 'GLOBAL', userId: 'usr_help_desk', assignedAt: at, assignedBy: 'system:seed' });
   for (const region of regionsToSeed) {
     const r = region.toLowerCase();
     await approvers.assign({ role: 'ecosystem-operations', scope: region, userId: `usr_ops_${r}`, assignedAt: at, assignedBy: 'system:seed' });

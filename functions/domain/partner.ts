@@ -27,6 +27,12 @@ export type PartnerType = (typeof partnerTypes)[number];
 export const partnerPrivileges = ['mdfAdmin', 'opportunityAdmin'] as const;
 export type PartnerPrivilege = (typeof partnerPrivileges)[number];
 
+/** Certifications someone at the partner completed (training, lab and exam passed). */
+export interface Certifications {
+  solutionArchitect: boolean;
+  professionalServicesEngineer: boolean;
+}
+
 export interface PartnerContact {
   name: string;
   email: string;
@@ -46,6 +52,8 @@ export interface Partner {
   salesTrainingsCompleted: number;
   partnerContact?: PartnerContact;
   marketingReady: MarketingReadyChecklist;
+  /** Completed certifications (NFR licences: without either, the licence email encourages one). Neither when not set. */
+  certifications?: Certifications;
   version: number;
   createdAt: string;
   updatedAt: string;

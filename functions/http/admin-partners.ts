@@ -15,6 +15,8 @@ import { idParam } from './schemas.ts';
 
 /** Program administration: partners (status, track, trainings, Partner Contact, marketing-ready checklist) and their users. */
 
+const noCertifications = { solutionArchitect: false, professionalServicesEngineer: false };
+
 const requireAdmin = (event: HttpEvent) => {
   if (!hasAnyRole(event.auth, ['admin'])) throw new Forbidden('Program administration is for administrators.', 'admin');
 };
@@ -22,11 +24,12 @@ const requireAdmin = (event: HttpEvent) => {
 const createPartner = async (event: HttpEvent<CreatePartner>) => {
   requireAdmin(event);
   const at = clock.now().toISOString();
-  const { marketingReady, ...fields } = event.body;
+  const { marketingReady, certifications, ...fields } = event.body;
   const partner: Partner = {
     ...fields,
     id: newId('ptr'),
     marketingReady: { ...emptyChecklist(), ...marketingReady },
+    certifications: { ...noCertifications, ...certifications },
     version: 1,
     createdAt: at,
     updatedAt: at,
@@ -51,12 +54,13 @@ const updatePartner = async (event: HttpEvent<UpdatePartner, unknown, { id: stri
   requireAdmin(event);
   const before = await partners.get(event.params.id);
   if (!before) throw new NotFound('The partner');
-  const { reason, marketingReady, ...changes } = event.body;
+  const { reason, marketingReady, certifications, ...changes } = event.body;
   const at = clock.now().toISOString();
   const after: Partner = {
     ...before,
     ...changes,
     marketingReady: { ...before.marketingReady, ...marketingReady },
+    certifications: { ...noCertifications, ...before.certifications, ...certifications },
     version: before.version + 1,
     updatedAt: at,
   } as Partner;

@@ -19,6 +19,11 @@ const Checklist = described(z.strictObject(checklistShape), 'The eight marketing
 
 const PartnerContact = z.strictObject({ name: text(200), email });
 
+const Certifications = described(
+  z.strictObject({ solutionArchitect: z.optional(z.boolean()), professionalServicesEngineer: z.optional(z.boolean()) }),
+  'Completed certifications (Solution Architect, Professional Services Engineer); omitted ones stay as they are (false for a new partner)',
+);
+
 export const CreatePartner = named(
   'CreatePartner',
   z.strictObject({
@@ -32,6 +37,7 @@ export const CreatePartner = named(
     salesTrainingsCompleted: z._default(whole(0, 10_000), 0),
     partnerContact: z.optional(PartnerContact),
     marketingReady: z._default(Checklist, {}),
+    certifications: z._default(Certifications, {}),
   }),
 );
 export type CreatePartner = z.infer<typeof CreatePartner>;
@@ -49,6 +55,7 @@ export const UpdatePartner = named(
     salesTrainingsCompleted: z.optional(whole(0, 10_000)),
     partnerContact: z.optional(PartnerContact),
     marketingReady: z.optional(Checklist),
+    certifications: z.optional(Certifications),
     reason: described(z.optional(reason), 'Why (kept in the history)'),
   }),
 );

@@ -23,6 +23,7 @@ import { CancelMdfRequest, ListMdfRequestsQuery, MdfRequestSummary, MdfRequestVi
 import { CampaignView, CreateCampaign, ListCampaignsQuery, UpdateCampaign } from './campaigns.schemas.ts';
 import { ImportQuery, ImportRowsQuery, LeadImportView, ListImportsQuery } from './lead-imports.schemas.ts';
 import { AssignLead, ChangeLeadStatus, HeldBackQuery, LeadView, ListLeadsQuery, RecallCountsQuery, RejectLead } from './leads.schemas.ts';
+import { ListNfrLicencesQuery, ListNfrRequestsQuery, NfrDecision, RequestNfrLicence } from './nfr.schemas.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the very zod schemas the handlers
@@ -375,6 +376,50 @@ export const operations: Record<string, Operation> = {
     body: ConvertLead,
     responses: { 201: anyObject, 400: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema },
     idempotent: true,
+  },
+  'POST /nfr-requests': {
+    summary: 'Ask for NFR licences for your organisation (partner user of an Authorized partner); over the limit is refused naming the users that remain',
+    tag: 'NFR licences',
+    auth: true,
+    body: RequestNfrLicence,
+    responses: { 201: anyObject, 400: problemSchema, 403: problemSchema, 422: problemSchema },
+    idempotent: true,
+  },
+  'GET /nfr-requests': {
+    summary: "NFR requests: your organisation's, newest first; the help desk's queue by status (Pending by default) or one partner's",
+    tag: 'NFR licences',
+    auth: true,
+    query: ListNfrRequestsQuery,
+    responses: { ...okJson(pageOf(anyObject)), 400: problemSchema, 403: problemSchema },
+  },
+  'GET /nfr-requests/{id}': {
+    summary: 'An NFR request with its review and history',
+    tag: 'NFR licences',
+    auth: true,
+    params: idParam,
+    responses: { ...okJson(anyObject), 404: problemSchema },
+  },
+  'POST /nfr-requests/{id}/decision': {
+    summary: 'The partner help desk approves (the licence is granted, the limit checked again) or denies with a reason',
+    tag: 'NFR licences',
+    auth: true,
+    params: idParam,
+    body: NfrDecision,
+    responses: { ...okJson(anyObject), 404: problemSchema, 409: problemSchema, 422: problemSchema },
+  },
+  'GET /nfr-licences': {
+    summary: "Your organisation's NFR licences with their keys, and the users in use against the limit (the help desk names the partner)",
+    tag: 'NFR licences',
+    auth: true,
+    query: ListNfrLicencesQuery,
+    responses: { ...okJson(anyObject), 400: problemSchema, 403: problemSchema },
+  },
+  'GET /nfr-licences/{id}': {
+    summary: 'An NFR licence with its key',
+    tag: 'NFR licences',
+    auth: true,
+    params: idParam,
+    responses: { ...okJson(anyObject), 404: problemSchema },
   },
   'GET /openapi.json': { summary: 'This document', tag: 'Documentation', auth: false, responses: { 200: anyObject } },
   'GET /docs': { summary: 'Human-readable documentation of the API', tag: 'Documentation', auth: false, responses: { 200: htmlPage('The docs page') } },

@@ -59,7 +59,7 @@ describe('least privilege', () => {
   it('only the functions the manifest names start workflows, each on its state machines only', () => {
     const starters = functions.filter((spec) => spec.access.startWorkflows?.length);
     expect(grantedTo('states:StartExecution').sort()).toEqual(starters.map((spec) => spec.name).sort());
-    expect(starters.map((spec) => spec.name).sort()).toEqual(['deal-registrations', 'due-work', 'lead-imports', 'mdf-claims', 'mdf-requests']);
+    expect(starters.map((spec) => spec.name).sort()).toEqual(['deal-registrations', 'due-work', 'lead-imports', 'mdf-claims', 'mdf-requests', 'nfr']);
     for (const spec of starters) {
       const resources = resourcesOf(functionStatements(dev, spec.name), 'states:StartExecution');
       expect(resources).toHaveLength(spec.access.startWorkflows?.length ?? 0);
@@ -93,6 +93,7 @@ describe('least privilege', () => {
       'deal-registrations',
       'dr-await-resubmission',
       'due-work',
+      'nfr',
     ]);
     for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) {
       expect(grantedTo(action).sort()).toEqual(answerers.map((spec) => spec.name).sort());

@@ -73,7 +73,7 @@ describe.each(workflowNames)('the %s workflow', (name) => {
 
 describe('the workflows of the manifest', () => {
   it('are all deployed, each as its own state machine', () => {
-    expect(workflowNames.sort()).toEqual(['deal-registration', 'lead-import', 'mdf-claim-review', 'mdf-request-approval']);
+    expect(workflowNames.sort()).toEqual(['deal-registration', 'lead-import', 'mdf-claim-review', 'mdf-request-approval', 'nfr-request']);
     dev.template.resourceCountIs('AWS::StepFunctions::StateMachine', workflowNames.length);
   });
 
