@@ -19,7 +19,7 @@ import {
   type WorkflowName,
 } from './manifest.ts';
 import { repositoryRoot } from './paths.ts';
-import { claimFilesPrefix, type Storage } from './storage.ts';
+import { claimFilesPrefix, lettersPrefix, type Storage } from './storage.ts';
 import type { Workflows } from './workflows.ts';
 
 /** DynamoDB actions of a reader. No Scan: every read is a key or index Query. */
@@ -37,6 +37,12 @@ const attachmentActions: Record<NonNullable<Access['attachments']>[number], stri
   read: 's3:GetObject',
   write: 's3:PutObject',
   manage: 's3:DeleteObject',
+};
+
+/** S3 actions of each `letters` access, on `loa/` only: `read` presigns the partner's download, `write` stores a letter. */
+const letterActions: Record<NonNullable<Access['letters']>[number], string> = {
+  read: 's3:GetObject',
+  write: 's3:PutObject',
 };
 
 export interface FunctionsProps {
@@ -164,7 +170,7 @@ export class Functions extends Construct {
     if (access.links) environment.PUBLIC_BASE_URL = this.props.publicBaseUrl;
     if (access.startWorkflows?.length) environment.DECISION_TIMEOUT_DAYS = String(this.props.decisionTimeoutDays);
     if (access.leadRecall) environment.LEAD_RECALL_PHASE = this.props.leadRecallPhase;
-    if (access.attachments) environment.ATTACHMENTS_BUCKET = storage.attachments.bucketName;
+    if (access.attachments || access.letters) environment.ATTACHMENTS_BUCKET = storage.attachments.bucketName;
 
     const fn = new NodejsFunction(this, id, {
       description: spec.description,
@@ -206,6 +212,17 @@ export class Functions extends Construct {
         claimFiles,
         `Claim files are keyed ${claimFilesPrefix}<claimId>/<attachmentId>, ids only known at run time; the grant is ` +
           `limited to that prefix of the attachments bucket and to the ${access.attachments.join('/')} access the manifest gives.`,
+      );
+    }
+    if (access.letters?.length) {
+      const letters = storage.attachments.arnForObjects(`${lettersPrefix}*`);
+      const actions = [...new Set(access.letters.map((mode) => letterActions[mode]))].sort();
+      role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [letters] }));
+      acknowledgeWildcardResource(
+        role,
+        letters,
+        `Signed letters are keyed ${lettersPrefix}<requestId>/letter.pdf, ids only known at run time; the grant is ` +
+          `limited to that prefix of the attachments bucket and to the ${access.letters.join('/')} access the manifest gives.`,
       );
     }
 

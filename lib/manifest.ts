@@ -17,7 +17,7 @@ export interface Route {
 }
 
 /** A state machine defined by statemachines/<name>.asl.json. */
-export type WorkflowName = 'mdf-request-approval' | 'mdf-claim-review' | 'deal-registration' | 'lead-import' | 'nfr-request';
+export type WorkflowName = 'mdf-request-approval' | 'mdf-claim-review' | 'deal-registration' | 'lead-import' | 'loa-request' | 'nfr-request';
 
 export interface Access {
   /** DynamoDB table access. */
@@ -38,6 +38,11 @@ export interface Access {
    * rejected uploads.
    */
   attachments?: ('read' | 'write' | 'manage')[];
+  /**
+   * Signed Letters of Authorization in the attachments bucket, under `loa/` only (gets
+   * ATTACHMENTS_BUCKET): `read` presigns the partner's download, `write` stores a letter.
+   */
+  letters?: ('read' | 'write')[];
   /** Shares leads, so records the lead recall phase in force on them (gets LEAD_RECALL_PHASE). */
   leadRecall?: boolean;
 }
@@ -102,6 +107,10 @@ export const workflows: Record<WorkflowName, { file: string; description: string
   'lead-import': {
     file: 'statemachines/lead-import.asl.json',
     description: 'A lead import, chunk by chunk, one import at a time; then one email per partner with new leads',
+  },
+  'loa-request': {
+    file: 'statemachines/loa-request.asl.json',
+    description: 'A Letter of Authorization: operations confirm, legal approves and initials, the PAO signs; the letter is generated and emailed',
   },
   'nfr-request': {
     file: 'statemachines/nfr-request.asl.json',
@@ -181,7 +190,7 @@ export const functions: FunctionSpec[] = [
       table: 'readWrite',
       email: true,
       links: true,
-      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'nfr-request'],
+      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'loa-request', 'nfr-request'],
       attachments: ['read'],
     },
     routes: [open('GET', '/approvals/{id}'), open('HEAD', '/approvals/{id}'), open('POST', '/approvals/{id}')],
@@ -248,7 +257,7 @@ export const functions: FunctionSpec[] = [
     entry: 'functions/workflow/ask-approver.ts',
     description: 'Opens an approval level: records the task token, emails the approver (and backup) a link',
     substitution: 'AskApproverFunctionArn',
-    workflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'nfr-request'],
+    workflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'loa-request', 'nfr-request'],
     access: { table: 'readWrite', email: true, links: true },
   },
   {
@@ -465,6 +474,49 @@ export const functions: FunctionSpec[] = [
     workflows: ['nfr-request'],
     access: { table: 'readWrite', email: true },
   },
+  // Letters of Authorization
+  {
+    kind: 'http',
+    name: 'loa-requests',
+    entry: 'functions/http/loa-requests.ts',
+    description: 'Partners ask for Letters of Authorization, follow them and download the signed letter; reviewers decide through the API',
+    access: { table: 'readWrite', startWorkflows: ['loa-request'], answerWorkflows: ['loa-request'], letters: ['read'] },
+    routes: [
+      jwt('POST', '/loa-requests'),
+      jwt('GET', '/loa-requests'),
+      jwt('GET', '/loa-requests/{id}'),
+      jwt('POST', '/loa-requests/{id}/decision'),
+      jwt('GET', '/loa-requests/{id}/letter'),
+    ],
+  },
+  {
+    kind: 'task',
+    name: 'loa-tell-partner',
+    entry: 'functions/workflow/loa-tell-partner.ts',
+    description: 'Emails the partner that a Letter of Authorization request is received, or refused and why',
+    substitution: 'TellPartnerAboutLoaFunctionArn',
+    workflows: ['loa-request'],
+    access: { table: 'read', email: true },
+  },
+  {
+    kind: 'task',
+    name: 'loa-not-decided',
+    entry: 'functions/workflow/loa-not-decided.ts',
+    description: 'Ends a Letter of Authorization request whose review hit the hard timeout as Refused',
+    substitution: 'RecordLoaNotDecidedFunctionArn',
+    workflows: ['loa-request'],
+    access: { table: 'readWrite', email: true },
+  },
+  {
+    kind: 'task',
+    name: 'loa-issue-letter',
+    entry: 'functions/workflow/loa-issue-letter.ts',
+    description: 'Generates the signed Letter of Authorization (PDF), stores it privately and emails it to the partner once',
+    substitution: 'IssueLetterFunctionArn',
+    workflows: ['loa-request'],
+    timeoutSeconds: 30,
+    access: { table: 'readWrite', email: true, letters: ['write'] },
+  },
   {
     kind: 'sweep',
     name: 'due-work',
@@ -476,9 +528,9 @@ export const functions: FunctionSpec[] = [
       table: 'readWrite',
       email: true,
       links: true,
-      startWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'lead-import', 'nfr-request'],
+      startWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'lead-import', 'loa-request', 'nfr-request'],
       stopWorkflows: ['mdf-request-approval'],
-      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'nfr-request'],
+      answerWorkflows: ['mdf-request-approval', 'mdf-claim-review', 'deal-registration', 'loa-request', 'nfr-request'],
     },
   },
   {

@@ -20,6 +20,9 @@ import { uploadFunctions } from './manifest.ts';
  */
 export const claimFilesPrefix = 'claims/';
 
+/** Where signed Letters of Authorization live (`loa/<requestId>/letter.pdf`); their grants are limited to it. */
+export const lettersPrefix = 'loa/';
+
 export interface StorageProps {
   /** Production keeps both buckets (and every claim file) when the stack is deleted or they are replaced. */
   readonly prod: boolean;

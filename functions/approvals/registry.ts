@@ -1,4 +1,5 @@
 import { dealRegistrationSubject } from './deal-registration.ts';
+import { loaRequestSubject } from './loa-request.ts';
 import { mdfClaimSubject } from './mdf-claim.ts';
 import { mdfRequestSubject } from './mdf-request.ts';
 import { nfrRequestSubject } from './nfr-request.ts';
@@ -9,6 +10,7 @@ const subjects = new Map<string, ApprovalSubject<unknown>>([
   [mdfRequestSubject.kind, mdfRequestSubject as ApprovalSubject<unknown>],
   [mdfClaimSubject.kind, mdfClaimSubject as ApprovalSubject<unknown>],
   [dealRegistrationSubject.kind, dealRegistrationSubject as ApprovalSubject<unknown>],
+  [loaRequestSubject.kind, loaRequestSubject as ApprovalSubject<unknown>],
   [nfrRequestSubject.kind, nfrRequestSubject as ApprovalSubject<unknown>],
 ]);
 

@@ -23,6 +23,8 @@ import * as leadImports from '#store/lead-imports';
 import * as leads from '#store/leads';
 import { watchLeadImport } from './lead-import-watch.ts';
 import { recallDueLead, tellRecalledPartner } from './lead-recall.ts';
+import * as loaRequests from '#store/loa-requests';
+import { loaReviewNotStarted, validityStep } from './loa-work.ts';
 import * as nfr from '#store/nfr';
 import { licenceExpired, reviewNotStarted as nfrReviewNotStarted } from './nfr-work.ts';
 
@@ -102,6 +104,9 @@ export const dueWork: Record<string, DueWork> = {
   [leads.RECALL_DUE]: recallDueLead,
   [leads.RECALL_NOTICE_DUE]: tellRecalledPartner,
   [leadImports.WATCH_DUE]: watchLeadImport,
+  // Letters of Authorization
+  [loaRequests.REVIEW_START_DUE]: loaReviewNotStarted,
+  [loaRequests.VALIDITY_DUE]: validityStep,
   // NFR licences: expiry frees the licence's users; a review that never opened is started.
   [nfr.EXPIRY_DUE]: licenceExpired,
   [nfr.REVIEW_START_DUE]: nfrReviewNotStarted,

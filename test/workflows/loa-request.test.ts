@@ -1,0 +1,218 @@
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { localStateMachineArn, startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint.ts';
+
+/**
+ * Every path of statemachines/loa-request.asl.json, run as deployed by
+ * aws-local-stepfunctions on the local endpoint. The task functions are stand-ins
+ * that record what the workflow asked for; reviewers decide the way tellWorkflow
+ * does (SendTaskSuccess with `approve`, SendTaskFailure with `Denied`).
+ */
+interface Call {
+  functionName: string;
+  payload: Record<string, unknown>;
+}
+
+const THIRTY_DAYS = 30 * 86_400;
+const DAY_MS = 86_400_000;
+const LEVELS = ['operations', 'legal', 'pao'] as const;
+type Level = (typeof LEVELS)[number];
+
+let endpoint: SfnEndpoint;
+let client: SFNClient;
+let calls: Call[];
+let failures: Map<string, Error[]>;
+let started: string[];
+let clockMs = Date.parse('2026-11-25T15:00:00Z');
+
+const namedError = (name: string, message = name): Error => Object.assign(new Error(message), { name });
+
+beforeAll(async () => {
+  endpoint = await startSfnEndpoint({
+    port: 0,
+    now: () => new Date(clockMs),
+    invoke: async (functionName, payload) => {
+      calls.push({ functionName, payload: payload as Record<string, unknown> });
+      const error = failures.get(functionName)?.shift();
+      if (error) throw error;
+      return {};
+    },
+  });
+  client = new SFNClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+});
+
+afterAll(async () => {
+  client.destroy();
+  await endpoint.close();
+});
+
+beforeEach(() => {
+  calls = [];
+  failures = new Map();
+  started = [];
+});
+
+afterEach(async () => {
+  for (const executionArn of started) {
+    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
+    if (execution.status === 'RUNNING') await client.send(new StopExecutionCommand({ executionArn }));
+  }
+});
+
+const eventually = async <T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+};
+
+let counter = 0;
+const start = async (decisionTimeoutSeconds = THIRTY_DAYS) => {
+  counter += 1;
+  const loaId = `loa_workflow_${counter}`;
+  const execution = await client.send(
+    new StartExecutionCommand({ stateMachineArn: localStateMachineArn('loa-request'), name: loaId, input: JSON.stringify({ loaId, decisionTimeoutSeconds }) }),
+  );
+  const executionArn = execution.executionArn ?? '';
+  started.push(executionArn);
+  return { loaId, executionArn };
+};
+
+const callsTo = (functionName: string, loaId: string) => calls.filter((call) => call.functionName === functionName && (call.payload.subjectId ?? call.payload.loaId) === loaId);
+
+const nthAsk = (loaId: string, n: number, level: Level) =>
+  eventually(() => {
+    const call = callsTo('ask-approver', loaId)[n - 1];
+    if (!call) throw new Error(`No ask #${n} yet`);
+    expect(call.payload.level).toBe(level);
+    return call.payload as { taskToken: string; subject: string; level: string; timeoutSeconds: number };
+  });
+
+const approve = async (loaId: string, level: Level) =>
+  client.send(
+    new SendTaskSuccessCommand({
+      taskToken: (await nthAsk(loaId, LEVELS.indexOf(level) + 1, level)).taskToken,
+      output: JSON.stringify({ approvalId: `${loaId}.${level}`, decision: 'approve', decidedBy: 'u-reviewer' }),
+    }),
+  );
+
+const deny = async (loaId: string, level: Level, reason = 'The partner’s contract ended') =>
+  client.send(new SendTaskFailureCommand({ taskToken: (await nthAsk(loaId, LEVELS.indexOf(level) + 1, level)).taskToken, error: 'Denied', cause: reason }));
+
+const finished = (executionArn: string, timeoutMs = 5000) =>
+  eventually(async () => {
+    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
+    if (execution.status === 'RUNNING') throw new Error('still running');
+    return execution;
+  }, timeoutMs);
+
+const levelsAsked = (loaId: string) => callsTo('ask-approver', loaId).map((call) => call.payload.level);
+const partnerTold = (loaId: string) => callsTo('loa-tell-partner', loaId).map((call) => call.payload.outcome);
+const lettersIssued = (loaId: string) => callsTo('loa-issue-letter', loaId).length;
+const notDecided = (loaId: string) => callsTo('loa-not-decided', loaId).length;
+
+const statesEntered = async (executionArn: string) => {
+  const history = await client.send(new GetExecutionHistoryCommand({ executionArn }));
+  return (history.events ?? []).filter((event) => event.type?.endsWith('StateEntered')).map((event) => event.stateEnteredEventDetails?.name);
+};
+
+const passDays = async (days: number) => {
+  clockMs += days * DAY_MS;
+  endpoint.checkTimeouts();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+};
+
+describe('Letter of Authorization workflow: signed', () => {
+  it('operations confirm, legal approves, the PAO signs: the letter is issued, and the partner was told of the request first', async () => {
+    // Prepare
+    const { loaId, executionArn } = await start();
+
+    // Act
+    for (const level of LEVELS) await approve(loaId, level);
+    const execution = await finished(executionArn);
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(levelsAsked(loaId)).toEqual(['operations', 'legal', 'pao']);
+    expect(partnerTold(loaId)).toEqual(['received']);
+    expect(lettersIssued(loaId)).toBe(1);
+    expect(await statesEntered(executionArn)).toEqual(['TellPartnerReceived', 'AskEcosystemOperations', 'AskLegal', 'AskPrincipalAccountingOfficer', 'IssueLetter']);
+  });
+
+  it('each level asks for the letter with its level, its own task token and the hard timeout', async () => {
+    // Prepare
+    const { loaId } = await start(7 * 86_400);
+
+    // Act
+    for (const level of LEVELS) await approve(loaId, level);
+    const asks = await Promise.all(LEVELS.map((level, i) => nthAsk(loaId, i + 1, level)));
+
+    // Assess
+    expect(asks.map(({ taskToken: _token, ...ask }) => ask)).toEqual(LEVELS.map((level) => ({ subject: 'loa-request', subjectId: loaId, level, timeoutSeconds: 7 * 86_400 })));
+    expect(new Set(asks.map((ask) => ask.taskToken)).size).toBe(3);
+  });
+
+  it('issuing the letter is retried when it fails (a storage or mail outage), and the execution then succeeds', async () => {
+    // Prepare
+    failures.set('loa-issue-letter', [namedError('Error', 'SES throttled')]);
+    const { loaId, executionArn } = await start();
+
+    // Act
+    for (const level of LEVELS) await approve(loaId, level);
+    const execution = await finished(executionArn, 12_000);
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(lettersIssued(loaId)).toBe(2);
+  }, 20_000);
+});
+
+describe('Letter of Authorization workflow: refused', () => {
+  it.each(LEVELS)('a refusal at %s ends it: the partner is told why, no later level is asked and no letter is issued', async (refusedAt) => {
+    // Prepare
+    const { loaId, executionArn } = await start();
+    const before = LEVELS.slice(0, LEVELS.indexOf(refusedAt));
+
+    // Act
+    for (const level of before) await approve(loaId, level);
+    await deny(loaId, refusedAt);
+    const execution = await finished(executionArn);
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(levelsAsked(loaId)).toEqual([...before, refusedAt]);
+    expect(partnerTold(loaId)).toEqual(['received', 'refused']);
+    expect(lettersIssued(loaId)).toBe(0);
+    expect(notDecided(loaId)).toBe(0);
+    expect((await statesEntered(executionArn)).slice(-1)).toEqual(['TellPartnerRefused']);
+  });
+});
+
+describe('Letter of Authorization workflow: timeouts', () => {
+  it.each(LEVELS)('a level at %s not decided within the hard timeout ends as "not decided in time"', async (waitingAt) => {
+    // Prepare
+    const { loaId, executionArn } = await start();
+    const before = LEVELS.slice(0, LEVELS.indexOf(waitingAt));
+    for (const level of before) await approve(loaId, level);
+    await nthAsk(loaId, before.length + 1, waitingAt);
+
+    // Act: 29 days later it still waits; 31 days later the wait ends
+    await passDays(29);
+    const after29Days = notDecided(loaId);
+    await passDays(2);
+    const execution = await finished(executionArn);
+
+    // Assess
+    expect(after29Days).toBe(0);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(notDecided(loaId)).toBe(1);
+    expect(partnerTold(loaId)).toEqual(['received']);
+    expect(lettersIssued(loaId)).toBe(0);
+    expect((await statesEntered(executionArn)).slice(-1)).toEqual(['RecordNotDecidedInTime']);
+  });
+});
