@@ -117,15 +117,6 @@ const usersToSeed = (at: string): { users: User[]; roles: SeededUser[] } => {
     { role: 'legal (approves and initials letters of authorization)', id: 'usr_legal', email: 'legal@channel.example', name: 'Lee Legal' },
     { role: 'PAO (signs letters of authorization)', id: 'usr_pao', email: 'pao@channel.example', name: 'Pat Signer' },
   );
-  // Letters of Authorization: legal approves and initials, the PAO signs (both assigned globally).
-  users.push(
-    person('usr_legal', 'Lee Legal', 'legal@channel.example', { roles: ['legal'], managerId: 'usr_admin' }, at),
-    person('usr_pao', 'Pat Signer', 'pao@channel.example', { roles: ['pao'], managerId: 'usr_admin' }, at),
-  );
-  roles.push(
-    { role: 'legal (approves and initials letters of authorization)', id: 'usr_legal', email: 'legal@channel.example', name: 'Lee Legal' },
-    { role: 'PAO (signs letters of authorization)', id: 'usr_pao', email: 'pao@channel.example', name: 'Pat Signer' },
-  );
   // Leads (issue 6): marketing operations, and Acme's Partner Contact as a user.
   users.push(...leadPeople(at));
   roles.push(...leadRoles);
@@ -182,8 +173,6 @@ export const seed = async (now: Date): Promise<{ seeded: boolean; roles: SeededU
     }
   }
   await approvers.assign({ role: 'global-director', scope: 'GLOBAL', userId: 'usr_director', assignedAt: at, assignedBy: 'system:seed' });
-  await approvers.assign({ role: 'legal', scope: 'GLOBAL', userId: 'usr_legal', assignedAt: at, assignedBy: 'system:seed' });
-  await approvers.assign({ role: 'pao', scope: 'GLOBAL', userId: 'usr_pao', assignedAt: at, assignedBy: 'system:seed' });
   await approvers.assign({ role: 'legal', scope: 'GLOBAL', userId: 'usr_legal', assignedAt: at, assignedBy: 'system:seed' });
   await approvers.assign({ role: 'pao', scope: 'GLOBAL', userId: 'usr_pao', assignedAt: at, assignedBy: 'system:seed' });
   await approvers.assign({ role: 'partner-help-desk', scope: 'GLOBAL', userId: 'usr_help_desk', assignedAt: at, assignedBy: 'system:seed' });
