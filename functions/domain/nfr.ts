@@ -110,7 +110,7 @@ export const checkWithinLimit = (track: PartnerTrack, usersInUse: number, reques
   if (requested > remaining) {
     return refuse(
       'nfr.within-limit',
-      `A ${track} partner may hold at most ${limit} NFR licence users in total; ${remaining} remain${remaining === 1 ? 's' : ''}, and ${requested} were asked for.`,
+      `${track === 'Open' ? 'An' : 'A'} ${track} partner may hold at most ${limit} NFR licence users in total; ${remaining} remain${remaining === 1 ? 's' : ''}, and ${requested} were asked for.`,
       { limit, inUse: usersInUse, remaining, requested },
     );
   }
