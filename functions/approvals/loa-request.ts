@@ -34,7 +34,7 @@ export const loaView = (request: LoaRequest): SubjectView => {
   const { details } = request;
   return {
     kindLabel: 'Letter of Authorization',
-    title: `Letter of Authorization for ${details.legalCompanyName}`,
+    title: `${details.legalCompanyName} for ${details.customerName ?? `tender ${details.tenderReference ?? ''}`}`,
     partnerName: request.partnerName,
     facts: [
       ['Partner', `${request.partnerName} (${request.region})`],

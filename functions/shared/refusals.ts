@@ -11,6 +11,7 @@ const conflictRules = new Set([
   'dr.one-approved-per-opportunity',
   'dr.resubmit-only-returned',
   'dr.extend-only-approved',
+  'loa.letter-issued',
   'leads.with-the-partner',
   'leads.accept-or-reject-pending',
   'leads.status-after-acceptance',

@@ -154,6 +154,8 @@ export interface CapturedEmail {
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** Files sent with the email (SendRawEmail), base64 content as the capture stores them. */
+  attachments?: { filename?: string; contentType: string; content: string }[];
   at: number;
 }
 
