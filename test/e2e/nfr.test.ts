@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { call, callAs, eventually, linkIn, noticeOf, people, postDecision, uniqueName, waitForEmail, type CapturedEmail } from './support.ts';
+import { call, callAs, eventually, linkIn, noticeOf, people, postDecision, runSweep, uniqueName, waitForEmail, type CapturedEmail } from './support.ts';
 
 /**
  * NFR licences on the running local stack, as people use them: a partner user
@@ -182,6 +182,63 @@ describe('the limit: users of active licences (Select 25, Open 10)', () => {
     const licences = (await callAs(partner.requester, 'GET', '/nfr-licences')).body;
     expect(licences.items).toHaveLength(3);
     expect(licences).toMatchObject({ usersInUse: 9, remaining: 1 });
+  });
+});
+
+describe('renewal and expiry', () => {
+  const grantNow = async (partner: { name: string; requester: string }, body: Record<string, unknown>, nth: number) => {
+    const asked = await ask(partner.requester, body);
+    expect(asked.status).toBe(201);
+    await waitForEmail(helpDesk, partner.name, nth);
+    const decided = await callAs(helpDesk, 'POST', `/nfr-requests/${asked.body.id}/decision`, { decision: 'approve' });
+    expect(decided.status).toBe(200);
+    return asked.body.id as string;
+  };
+
+  it('a renewal of the licences at the limit is accepted, starts a new year, and the renewed licence stops counting', async () => {
+    // Prepare: an Open partner at its limit (one 10-user licence)
+    const partner = await newPartner('Open');
+    await grantNow(partner, { contact: contact(), users: 10 }, 1);
+    const [old] = (await callAs(partner.requester, 'GET', '/nfr-licences')).body.items;
+    const overWithoutRenewing = await ask(partner.requester, { contact: contact(), users: 10 });
+
+    // Act
+    await grantNow(partner, { contact: contact(), users: 10, renews: [old.id] }, 2);
+
+    // Assess
+    expect(overWithoutRenewing.status).toBe(422);
+    expect(overWithoutRenewing.body.remaining).toBe(0);
+    const licences = (await callAs(partner.requester, 'GET', '/nfr-licences')).body;
+    expect(licences).toMatchObject({ usersInUse: 10, remaining: 0 });
+    const [renewal, renewed] = licences.items;
+    expect(renewed).toMatchObject({ id: old.id, status: 'Renewed' });
+    expect(renewal).toMatchObject({ status: 'Active', renews: [old.id] });
+    expect(renewal.expiresOn).toBe(`${Number(renewal.startsOn.slice(0, 4)) + 1}${renewal.startsOn.slice(4)}`.replace(/-02-29$/, '-02-28'));
+  });
+
+  it('at its expiry date a licence is Expired and its users are free again, once, however often the sweep runs', async () => {
+    // Prepare: a Select partner with a 25-user licence (at its limit)
+    const partner = await newPartner('Select');
+    const requestId = await grantNow(partner, { contact: contact(), users: 25 }, 1);
+    const [licence] = (await callAs(partner.requester, 'GET', '/nfr-licences')).body.items;
+
+    // Act: the clock reaches 00:00 of the expiry date in the partner's region (the sweep runs), then the sweep runs twice more
+    const moved = await call('POST', '/_local/clock', { body: { to: new Date(Date.parse(licence.expiresAt) + 60_000).toISOString() } });
+    const sweeps = [moved.body.sweep, await runSweep(), await runSweep()];
+
+    // Assess
+    expect(moved.status).toBe(200);
+    // (the first sweep also expires other tests' licences granted the same day)
+    expect(sweeps[0].kinds['nfr-licence-expiry'].done).toBeGreaterThanOrEqual(1);
+    expect(sweeps.slice(1).map((sweep) => sweep.kinds['nfr-licence-expiry'].done)).toEqual([0, 0]);
+    expect(sweeps.map((sweep) => sweep.kinds['nfr-licence-expiry'].failed)).toEqual([0, 0, 0]);
+    expect((await callAs(partner.requester, 'GET', `/nfr-licences/${licence.id}`)).body.status).toBe('Expired');
+    expect((await callAs(partner.requester, 'GET', '/nfr-licences')).body).toMatchObject({ usersInUse: 0, remaining: 25 });
+    const history = (await callAs(partner.requester, 'GET', `/nfr-requests/${requestId}`)).body.history;
+    expect(history.filter((event: { action: string }) => event.action === 'licence-expired')).toHaveLength(1);
+    // a new licence after expiry starts its own year (no active licence to share a date with)
+    const fresh = await ask(partner.requester, { contact: contact(), users: 25 });
+    expect(fresh.status).toBe(201);
   });
 });
 
