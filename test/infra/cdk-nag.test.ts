@@ -73,10 +73,18 @@ describe.each(['dev', 'prod'])('AWS Solutions checks of the %s stage', (stage) =
   it('acknowledge wildcard S3 resources only for the claims/ prefix of the attachments bucket', () => {
     const s3Wildcards = acknowledgements(built.app)
       .map(({ path, id }) => ({ path, id: ruleOf(id) }))
-      .filter(({ id }) => id.startsWith('AwsSolutions-IAM5') && /Storage|Bucket/.test(id));
+      .filter(({ id }) => id.startsWith('AwsSolutions-IAM5') && /Storage|Bucket/.test(id) && !id.includes('/loa/'));
     expect(s3Wildcards.map(({ path }) => path).sort()).toEqual(
       ['Test/Functions/ApprovalLinksRole', 'Test/Functions/AttachmentUploadedRole', 'Test/Functions/MdfClaimsRole'],
     );
     for (const { id } of s3Wildcards) expect(id).toMatch(/^AwsSolutions-IAM5\[Resource::<StorageAttachments[0-9A-F]{8}\.Arn>\/claims\/\*\]$/);
+  });
+
+  it('acknowledge wildcard S3 resources on signed letters (loa/) only for the two functions that store and hand them out', () => {
+    const letterWildcards = acknowledgements(built.app)
+      .map(({ path, id }) => ({ path, id: ruleOf(id) }))
+      .filter(({ id }) => id.startsWith('AwsSolutions-IAM5') && id.includes('/loa/'));
+    expect(letterWildcards.map(({ path }) => path).sort()).toEqual(['Test/Functions/LoaIssueLetterRole', 'Test/Functions/LoaRequestsRole']);
+    for (const { id } of letterWildcards) expect(id).toMatch(/^AwsSolutions-IAM5\[Resource::<StorageAttachments[0-9A-F]{8}\.Arn>\/loa\/\*\]$/);
   });
 });

@@ -15,7 +15,7 @@ export const expectedVariables = (spec: FunctionSpec): string[] => {
     ...(access.email ? ['MAIL_FROM'] : []),
     ...(access.links ? ['PUBLIC_BASE_URL'] : []),
     ...(access.startWorkflows?.length ? ['DECISION_TIMEOUT_DAYS'] : []),
-    ...(access.attachments ? ['ATTACHMENTS_BUCKET'] : []),
+    ...(access.attachments || access.letters ? ['ATTACHMENTS_BUCKET'] : []),
     ...(access.leadRecall ? ['LEAD_RECALL_PHASE'] : []),
     ...[...workflows].map(stateMachineArnVariable),
   ].sort();

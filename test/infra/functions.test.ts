@@ -58,9 +58,9 @@ describe('the functions of the manifest', () => {
     }
   });
 
-  it('tells exactly the functions with attachments access the name of the attachments bucket', () => {
+  it('tells exactly the functions with attachments or letters access the name of the attachments bucket', () => {
     const withBucket = functions.filter((spec) => 'ATTACHMENTS_BUCKET' in functionProperties(spec.name).Environment.Variables);
-    expect(withBucket.map((spec) => spec.name).sort()).toEqual(['approval-links', 'attachment-uploaded', 'mdf-claims']);
+    expect(withBucket.map((spec) => spec.name).sort()).toEqual(['approval-links', 'attachment-uploaded', 'loa-issue-letter', 'loa-requests', 'mdf-claims']);
   });
 
   it('tells the claim workflow starters and stoppers its state machine ARN', () => {

@@ -59,7 +59,7 @@ describe('least privilege', () => {
   it('only the functions the manifest names start workflows, each on its state machines only', () => {
     const starters = functions.filter((spec) => spec.access.startWorkflows?.length);
     expect(grantedTo('states:StartExecution').sort()).toEqual(starters.map((spec) => spec.name).sort());
-    expect(starters.map((spec) => spec.name).sort()).toEqual(['deal-registrations', 'due-work', 'lead-imports', 'mdf-claims', 'mdf-requests', 'nfr']);
+    expect(starters.map((spec) => spec.name).sort()).toEqual(['deal-registrations', 'due-work', 'lead-imports', 'loa-requests', 'mdf-claims', 'mdf-requests', 'nfr']);
     for (const spec of starters) {
       const resources = resourcesOf(functionStatements(dev, spec.name), 'states:StartExecution');
       expect(resources).toHaveLength(spec.access.startWorkflows?.length ?? 0);
@@ -93,6 +93,7 @@ describe('least privilege', () => {
       'deal-registrations',
       'dr-await-resubmission',
       'due-work',
+      'loa-requests',
       'nfr',
     ]);
     for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) {
@@ -112,7 +113,7 @@ describe('least privilege', () => {
 
     it('only the functions with attachments access have any S3 right', () => {
       const withS3 = functions.filter((spec) => s3Actions(spec.name).length > 0).map((spec) => spec.name);
-      expect(withS3.sort()).toEqual(functions.filter((spec) => spec.access.attachments).map((spec) => spec.name).sort());
+      expect(withS3.sort()).toEqual(functions.filter((spec) => spec.access.attachments || spec.access.letters).map((spec) => spec.name).sort());
     });
 
     it.each([
@@ -128,11 +129,27 @@ describe('least privilege', () => {
     });
 
     it('grants only on claim files (claims/*), never the bucket itself or other keys', () => {
-      for (const spec of functions.filter((candidate) => candidate.access.attachments)) {
+      for (const spec of functions.filter((candidate) => candidate.access.attachments && !candidate.access.letters)) {
         const statements = functionStatements(dev, spec.name).filter((s) => actionsOf([s]).some((action) => action.startsWith('s3:')));
         expect(statements).toHaveLength(1);
         expect(statements[0]?.Resource).toEqual(claimFiles);
       }
+    });
+
+    const letters = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [dev.logicalId(dev.stack.storage.attachments), 'Arn'] }, '/loa/*']] };
+    it.each([
+      ['loa-issue-letter', ['s3:PutObject']],
+      ['loa-requests', ['s3:GetObject']],
+    ])('signed letters: %s may only %j, and only on loa/*', (name, actions) => {
+      const statements = functionStatements(dev, name).filter((s) => actionsOf([s]).some((action) => action.startsWith('s3:')));
+      expect(statements).toHaveLength(1);
+      expect(statements[0]?.Resource).toEqual(letters);
+      expect(s3Actions(name)).toEqual(actions);
+    });
+
+    it('no other function can read or write a signed letter', () => {
+      const withLetters = functions.filter((spec) => functionStatements(dev, spec.name).some((s) => JSON.stringify(s.Resource ?? '').includes('/loa/'))).map((spec) => spec.name);
+      expect(withLetters.sort()).toEqual(['loa-issue-letter', 'loa-requests']);
     });
   });
 

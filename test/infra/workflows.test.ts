@@ -73,8 +73,18 @@ describe.each(workflowNames)('the %s workflow', (name) => {
 
 describe('the workflows of the manifest', () => {
   it('are all deployed, each as its own state machine', () => {
-    expect(workflowNames.sort()).toEqual(['deal-registration', 'lead-import', 'mdf-claim-review', 'mdf-request-approval', 'nfr-request']);
+    expect(workflowNames.sort()).toEqual(['deal-registration', 'lead-import', 'loa-request', 'mdf-claim-review', 'mdf-request-approval', 'nfr-request']);
     dev.template.resourceCountIs('AWS::StepFunctions::StateMachine', workflowNames.length);
+  });
+
+  it('fill the Letter of Authorization workflow with ask-approver and its three task functions', () => {
+    const arnOf = (name: string) => ({ 'Fn::GetAtt': [dev.logicalId(dev.stack.functions.get(name)), 'Arn'] });
+    expect(stateMachine('loa-request').properties.DefinitionSubstitutions).toEqual({
+      AskApproverFunctionArn: arnOf('ask-approver'),
+      TellPartnerAboutLoaFunctionArn: arnOf('loa-tell-partner'),
+      RecordLoaNotDecidedFunctionArn: arnOf('loa-not-decided'),
+      IssueLetterFunctionArn: arnOf('loa-issue-letter'),
+    });
   });
 
   it('fill the claim review with its four task functions, ask-approver serving both workflows', () => {
