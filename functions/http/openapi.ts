@@ -18,6 +18,7 @@ import {
   UpdateUser,
 } from './admin.schemas.ts';
 import { ClosedLost, ConvertLead, DenialReasons, Extension, ListRegistrationsQuery, RegistrationDecision, ResubmitRegistration, SubmitRegistration } from './deal-registrations.schemas.ts';
+import { ListLoaQuery, LoaDecision, SubmitLoaRequest } from './loa-requests.schemas.ts';
 import { AttachmentDeclaration, ClaimView, ListClaimsQuery, SubmitClaim } from './mdf-claims.schemas.ts';
 import { CancelMdfRequest, ListMdfRequestsQuery, MdfRequestSummary, MdfRequestView, SubmitMdfRequest } from './mdf-requests.schemas.ts';
 import { CampaignView, CreateCampaign, ListCampaignsQuery, UpdateCampaign } from './campaigns.schemas.ts';
@@ -420,6 +421,43 @@ export const operations: Record<string, Operation> = {
     auth: true,
     params: idParam,
     responses: { ...okJson(anyObject), 404: problemSchema },
+  },
+  'POST /loa-requests': {
+    summary: 'Ask for a Letter of Authorization (any user of an Authorized partner); the letter shows exactly these details, which never change (a new request for changes)',
+    tag: 'Letters of Authorization',
+    auth: true,
+    body: SubmitLoaRequest,
+    responses: { 201: anyObject, 400: problemSchema, 403: problemSchema, 422: problemSchema },
+    idempotent: true,
+  },
+  'GET /loa-requests': {
+    summary: "Letters of Authorization: your organisation's, newest first, with status, letter date and expiry; the program team's queue by status, or one partner's",
+    tag: 'Letters of Authorization',
+    auth: true,
+    query: ListLoaQuery,
+    responses: { ...okJson(pageOf(anyObject)), 400: problemSchema, 403: problemSchema },
+  },
+  'GET /loa-requests/{id}': {
+    summary: 'A request with its details, reviews, history, and once signed the letter date, validity and expiry',
+    tag: 'Letters of Authorization',
+    auth: true,
+    params: idParam,
+    responses: { ...okJson(anyObject), 404: problemSchema },
+  },
+  'POST /loa-requests/{id}/decision': {
+    summary: 'Decide the pending level as its reviewer (or their backup): operations confirm, legal approves with initials, the PAO signs; or deny with a reason',
+    tag: 'Letters of Authorization',
+    auth: true,
+    params: idParam,
+    body: LoaDecision,
+    responses: { ...okJson(anyObject), 404: problemSchema, 409: problemSchema, 422: problemSchema },
+  },
+  'GET /loa-requests/{id}/letter': {
+    summary: 'The signed letter (your organisation only): a presigned download link valid for five minutes',
+    tag: 'Letters of Authorization',
+    auth: true,
+    params: idParam,
+    responses: { ...okJson(anyObject), 404: problemSchema, 409: problemSchema },
   },
   'GET /openapi.json': { summary: 'This document', tag: 'Documentation', auth: false, responses: { 200: anyObject } },
   'GET /docs': { summary: 'Human-readable documentation of the API', tag: 'Documentation', auth: false, responses: { 200: htmlPage('The docs page') } },
