@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { call, callAs, eventually, linkIn, noticeOf, people, postDecision, runSweep, uniqueName, waitForEmail, type CapturedEmail } from './support.ts';
 
@@ -309,6 +310,47 @@ describe('who may ask and see', () => {
     expect(other.status).toBe(422);
     const listed = await eventually(async () => (await callAs(partner.requester, 'GET', '/nfr-requests')).body.items);
     expect(listed).toHaveLength(2);
+  });
+});
+
+describe('certifications and bad input', () => {
+  it('certifications are set through the admin partners API; a change keeps the other one', async () => {
+    // Prepare
+    const partner = await newPartner('Select', { solutionArchitect: true, professionalServicesEngineer: false });
+
+    // Act
+    const patched = await callAs(people.admin, 'PATCH', `/admin/partners/${partner.id}`, { certifications: { professionalServicesEngineer: true } });
+    const byPartner = await call('PATCH', `/admin/partners/${partner.id}`, { as: people.alice, body: { certifications: { solutionArchitect: true } } });
+
+    // Assess
+    expect(patched.status).toBe(200);
+    expect((await callAs(people.admin, 'GET', `/admin/partners/${partner.id}`)).body.certifications).toEqual({ solutionArchitect: true, professionalServicesEngineer: true });
+    expect(byPartner.status).toBe(403);
+  });
+
+  it('whatever a partner sends to POST /nfr-requests, the answer is a 4xx problem, never a 5xx, and nothing is granted', async () => {
+    // Prepare
+    const partner = await newPartner('Open');
+    const token = await signInToken(partner.requester);
+    const valid = { contact: contact(), users: 1, plan: 'Ultimate', renews: [] as string[] };
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ field: fc.constantFrom('contact', 'users', 'plan', 'renews'), value: fc.jsonValue() }).map(({ field, value }) => ({ ...valid, [field]: value })),
+      fc.constantFrom('users', 'renews', 'nope').map((field) => ({ ...valid, users: field === 'users' ? 11 : 1, renews: field === 'renews' ? ['nfl_not_mine'] : [], ...(field === 'nope' ? { partnerId: 'ptr_acme' } : {}) })),
+    );
+
+    // Act / Assess
+    await fc.assert(
+      fc.asyncProperty(body, async (sent) => {
+        const answer = await call('POST', '/nfr-requests', { headers: { authorization: `Bearer ${token}` }, rawBody: JSON.stringify(sent) });
+        if (answer.status === 201) return;
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+        expect(answer.headers.get('content-type')).toBe('application/problem+json');
+      }),
+      { numRuns: 60 },
+    );
+    expect((await callAs(partner.requester, 'GET', '/nfr-licences')).body.items).toEqual([]);
   });
 });
 
