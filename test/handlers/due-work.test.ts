@@ -107,6 +107,10 @@ describe('the due-work sweep', () => {
       'lead-recall',
       'lead-recall-notice',
       'lead-import-watch',
+      'loa-review-start',
+      'loa-validity',
+      'nfr-licence-expiry',
+      'nfr-review-start',
     ]);
     for (const query of dueQueries) {
       expect(query.args[0].input).toMatchObject({ KeyConditionExpression: 'duePk = :kind AND dueAt <= :now', ExpressionAttributeValues: { ':now': NOW.toISOString() } });

@@ -12,6 +12,7 @@ Object.assign(process.env, {
   MDF_REQUEST_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:mdf-request-approval',
   MDF_CLAIM_REVIEW_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:mdf-claim-review',
   DEAL_REGISTRATION_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:deal-registration',
+  LOA_REQUEST_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:loa-request',
   ATTACHMENTS_BUCKET: 'channel-prm-attachments-test',
   DECISION_TIMEOUT_DAYS: '30',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
