@@ -8,7 +8,8 @@ await vi.hoisted(async () => {
 });
 
 import { handler } from '#http/nfr';
-import { licenceExpired } from '#sweeps/nfr-work';
+import { licenceExpired, reviewNotStarted } from '#sweeps/nfr-work';
+import { handler as notDecided, NOT_DECIDED_REASON } from '#workflow/nfr-not-decided';
 import { handler as tell } from '#workflow/nfr-tell';
 import { dynamoMock, emailMock, emailsSent, onlyTransaction, stepFunctionsMock, transactionCanceled, writeProblems, writesSent, type TransactItem } from './support/aws.ts';
 import { headerOf, httpEvent, jsonOf, lambdaContext, type RequestOptions } from './support/events.ts';
@@ -384,6 +385,40 @@ describe('the expiry sweep and the licence email', () => {
     // Assess
     expect(outcome).toBe('skipped');
     expect(emailsSent(ses)).toEqual([]);
+  });
+
+  it('a request whose review never opened: the sweep starts its workflow, named after it, and takes it out of the due index', async () => {
+    // Prepare
+    const due = requestItem({ duePk: 'nfr-review-start', dueAt: '2026-11-20T10:05:00.000Z' });
+
+    // Act
+    const outcome = await reviewNotStarted(due);
+
+    // Assess
+    expect(outcome).toBe('done');
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toMatchObject({ stateMachineArn: NFR_ARN, name: REQUEST_ID });
+    expect(onlyTransaction(ddb)[0]?.Update).toMatchObject({ ConditionExpression: 'duePk = :due AND dueAt = :dueAt', ExpressionAttributeValues: { ':dueAt': '2026-11-20T10:05:00.000Z' } });
+  });
+
+  it('a review past its hard timeout ends the request as Denied, closes the level and tells the requester; a decision first wins', async () => {
+    // Prepare
+    table.seed(requestItem(), pendingApproval());
+
+    // Act
+    const first = await notDecided({ requestId: REQUEST_ID }, lambdaContext('nfr-not-decided'));
+    ddb.on(TransactWriteCommand).rejects(transactionCanceled('ConditionalCheckFailed', 'None', 'None'));
+    const second = await notDecided({ requestId: REQUEST_ID }, lambdaContext('nfr-not-decided'));
+
+    // Assess
+    expect(first).toEqual({ changed: true, status: 'Denied' });
+    expect(second).toEqual({ changed: false });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(updateOn(items, `NFR#${REQUEST_ID}`, 'REQUEST')?.ExpressionAttributeValues).toMatchObject({ ':to': 'Denied', ':outcomeReason': NOT_DECIDED_REASON });
+    expect(items.some((item) => item.Update?.Key?.sk === 'APPROVAL#r001#help-desk')).toBe(true);
+    const emails = emailsSent(ses);
+    expect(emails).toHaveLength(1);
+    expect(emails[0]).toMatchObject({ to: [people.dana.email] });
+    expect(emails[0]?.text).toContain('Not decided in time');
   });
 
   it('the contact receives the key with the certification nudge; the requester is told where it went, without the key', async () => {
