@@ -5,7 +5,8 @@ import type { HistoryEvent } from '#store/history';
 export type Audience = 'partner' | 'internal';
 
 /** How a decider is named to a partner: by role, never by name. */
-const roleAsDecider = (role: InternalRole): string => (role === 'ecosystem-operations' ? 'Ecosystem operations' : `The ${roleTitles[role]}`);
+const roleAsDecider = (role: InternalRole): string =>
+  role === 'ecosystem-operations' ? 'Ecosystem operations' : role === 'legal' ? 'Legal' : `The ${roleTitles[role]}`;
 
 /**
  * Who did what, as this audience reads it in a history: internal users see

@@ -102,6 +102,27 @@ describe('asking for a Letter of Authorization', () => {
   });
 });
 
+describe('Idempotency-Key', () => {
+  it('the same key and body answer the first request again; the same key with other details is refused', async () => {
+    // Prepare
+    const key = uniqueName('loa-key');
+    const body = letterBody(uniqueName('Acme Once GmbH'));
+
+    // Act
+    const first = await call('POST', '/loa-requests', { as: people.alice, body, headers: { 'idempotency-key': key } });
+    const again = await call('POST', '/loa-requests', { as: people.alice, body, headers: { 'idempotency-key': key } });
+    const other = await call('POST', '/loa-requests', { as: people.alice, body: { ...body, customerName: 'Someone Else AG' }, headers: { 'idempotency-key': key } });
+    const mine = await call('GET', '/loa-requests', { as: people.alice });
+
+    // Assess
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(other.status).toBe(422);
+    expect(mine.body.items.filter((item: { legalCompanyName: string }) => item.legalCompanyName === body.legalCompanyName)).toHaveLength(1);
+  });
+});
+
 describe('the signed letter', () => {
   it('operations confirm, legal initials, the PAO signs: the partner receives the PDF, which holds the company, the signer and the validity date', async () => {
     // Prepare
@@ -202,7 +223,7 @@ describe('refusals', () => {
     expect(told.body.text).toContain('The customer is on the restricted list');
     const refused = await waitForStatus(request.id, 'Refused');
     expect(refused.outcomeReason).toBe('The customer is on the restricted list');
-    expect(refused.history.at(-1)).toMatchObject({ from: 'Legal Review', to: 'Refused', reason: 'The customer is on the restricted list' });
+    expect(refused.history.at(-1)).toMatchObject({ by: 'Legal', from: 'Legal Review', to: 'Refused', reason: 'The customer is on the restricted list' });
     expect(await emailsTo(pao, `"${company} for`)).toHaveLength(0);
     expect((await call('GET', `/loa-requests/${request.id}/letter`, { as: people.alice })).status).toBe(409);
   });
