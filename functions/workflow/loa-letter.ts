@@ -53,7 +53,8 @@ const wrap = (font: PDFFont, size: number, text: string): string[] => {
 };
 
 const write = (writer: Writer, font: PDFFont, size: number, text: string, after = 6): void => {
-  for (const line of wrap(font, size, printable(font, text))) {
+  // Lines first: a newline is not a character the font prints.
+  for (const line of text.split('\n').flatMap((paragraph) => wrap(font, size, printable(font, paragraph)))) {
     writer.page.drawText(line, { x: MARGIN, y: writer.y, size, font, color: rgb(0.1, 0.1, 0.1) });
     writer.y -= size * 1.35;
   }
