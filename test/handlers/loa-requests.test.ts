@@ -304,3 +304,27 @@ describe('the validity sweep', () => {
     expect(ses.calls()).toHaveLength(0);
   });
 });
+
+describe('a review that did not open', () => {
+  const reviewStart = { pk: `LOA#${LOA_ID}`, sk: 'DUE#loa-review-start', entity: 'loa-due', duePk: 'loa-review-start', dueAt: '2026-11-23T09:05:00.000Z', loaId: LOA_ID };
+
+  it('the sweep starts the workflow of a request still Submitted (named after it) and clears the watch', async () => {
+    // Prepare
+    table.seed(loaItem({ status: 'Submitted', validity: undefined, signedBy: undefined, signedAt: undefined, legalInitials: undefined }), reviewStart);
+
+    // Act
+    const report = await sweepHandler({}, lambdaContext('due-work'));
+
+    // Assess
+    expect(report.kinds['loa-review-start']).toMatchObject({ done: 1 });
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input).toMatchObject({ name: LOA_ID, stateMachineArn: expect.stringContaining('loa-request') });
+    expect(onlyTransaction(ddb)[0]?.Delete).toMatchObject({ Key: { pk: `LOA#${LOA_ID}`, sk: 'DUE#loa-review-start' }, ConditionExpression: 'dueAt = :dueAt' });
+  });
+
+  it('a request already decided is not started again; the watch is only cleared', async () => {
+    table.seed(loaItem({ status: 'Refused' }), reviewStart);
+    const report = await sweepHandler({}, lambdaContext('due-work'));
+    expect(report.kinds['loa-review-start']).toMatchObject({ done: 0, skipped: 1 });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
