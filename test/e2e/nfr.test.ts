@@ -50,6 +50,10 @@ describe('an NFR licence, from request to key', () => {
     expect(asked.body).toMatchObject({ status: 'Pending', users: 4, plan: 'Ultimate', contact: licenceContact, limit: { of: 10, remainingIfGranted: 6 } });
     expect(askEmail.subject).toContain('NFR licence request');
     expect(page.status).toBe(200);
+    const shown = await page.text();
+    expect(shown).toContain('Licence contact');
+    expect(shown).toContain(licenceContact.email);
+    expect(shown).toContain('at most 10 NFR licence users');
     expect(decided.status).toBe(200);
     expect(noticeOf(decided.html) ?? decided.html).toContain('granted');
     // the contact's email holds the key and encourages the certification
