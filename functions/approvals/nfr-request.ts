@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { checkRenewals, checkWithinLimit, grant, nfrLimit, type NfrRequest } from '#domain/nfr';
-import { accept, type Refusal, type Verdict } from '#domain/verdict';
+import { accept, refuse, type Refusal, type Verdict } from '#domain/verdict';
 import * as calendars from '#store/calendars';
 import * as nfr from '#store/nfr';
 import * as partners from '#store/partners';
@@ -47,11 +47,12 @@ const decide = async (request: NfrRequest, context: DecisionContext): Promise<Ve
     nfr.activeLicencesOf(request.partnerId),
     nfr.usersInUse(request.partnerId),
   ]);
-  // The track of today decides the limit (a partner may have moved from Open to Select since asking).
-  const track = partner?.track ?? request.track;
+  if (!partner) return refuse('nfr.partner-authorized', `${request.partnerName} is no longer a partner of the program.`);
+  // The partner of today decides: still Authorized, and its track's limit (it may have moved from Open to Select since asking).
+  const track = partner.track;
   const granted = grant({
     request: { ...request, track },
-    partner: { track, ...(partner?.certifications ? { certifications: partner.certifications } : {}) },
+    partner,
     active,
     usersInUse: inUse,
     now: context.now,

@@ -150,7 +150,7 @@ export const encouragesCertification = (partner: Pick<Partner, 'certifications'>
 
 export interface GrantInput {
   request: NfrRequest;
-  partner: Pick<Partner, 'certifications' | 'track'>;
+  partner: Pick<Partner, 'certifications' | 'track' | 'status' | 'legalName'>;
   /** The partner's active licences as read now. */
   active: readonly NfrLicence[];
   /** Users of active licences, from the partner's counter. */
@@ -162,9 +162,14 @@ export interface GrantInput {
   grantedBy: string;
 }
 
-/** The help desk grants: the limit again (things changed since the request), then the licence with its dates. */
+/**
+ * The help desk grants: the partner still Authorized and the limit again (things
+ * changed since the request), then the licence with its dates.
+ */
 export const grant = (input: GrantInput): Verdict<{ licence: NfrLicence; renewedUsers: number; expiryRule: string }> => {
   const { request, now } = input;
+  const allowed = checkRequester(input.partner);
+  if (!allowed.ok) return allowed;
   const renewals = checkRenewals(request.renews, input.active, request.partnerId);
   if (!renewals.ok) return renewals;
   const fits = checkWithinLimit(input.partner.track, input.usersInUse, request.users, renewals.value);

@@ -329,6 +329,19 @@ describe('POST /nfr-requests/{id}/decision (the help desk)', () => {
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
 
+  it('a partner suspended since it asked cannot be granted: 422 naming the rule, nothing written', async () => {
+    // Prepare
+    table.seed(partnerItem({ status: 'Suspended' }));
+
+    // Act
+    const response = await decide({ decision: 'approve' });
+
+    // Assess
+    expect(response.statusCode).toBe(422);
+    expect(jsonOf(response).rule).toBe('nfr.partner-authorized');
+    expect(writesSent(ddb)).toEqual([]);
+  });
+
   it('a deny needs a reason; with one, the request is Denied and nothing is counted', async () => {
     // Act
     const without = await decide({ decision: 'deny' });

@@ -59,7 +59,7 @@ const licence = (overrides: Partial<NfrLicence> = {}): NfrLicence => ({
 const grantAt = (now: string, overrides: Partial<Parameters<typeof grant>[0]> = {}) =>
   grant({
     request: request(),
-    partner: { track: 'Select', certifications: { solutionArchitect: true, professionalServicesEngineer: false } },
+    partner: { track: 'Select', status: 'Authorized', legalName: 'Acme Cloud', certifications: { solutionArchitect: true, professionalServicesEngineer: false } },
     active: [],
     usersInUse: 0,
     now: new Date(now),
@@ -245,6 +245,14 @@ describe('grant: the help desk approves', () => {
     expect(verdict).toMatchObject({ ok: false, rule: 'nfr.within-limit', details: { remaining: 3 } });
   });
 
+  it('a partner suspended since it asked is refused at the decision (nfr.partner-authorized)', () => {
+    // Act
+    const verdict = grantAt('2027-03-01T10:00:00Z', { partner: { track: 'Select', status: 'Suspended', legalName: 'Acme Cloud' } });
+
+    // Assess
+    expect(verdict).toMatchObject({ ok: false, rule: 'nfr.partner-authorized' });
+  });
+
   it('a renewal of the only licence starts a new year and frees its users', () => {
     // Prepare: Open partner at its limit with one 10-user licence, renewed by 10 users
     const old = licence({ id: 'nfl_old', users: 10, expiresOn: '2027-03-10' });
@@ -252,7 +260,7 @@ describe('grant: the help desk approves', () => {
     // Act
     const verdict = grantAt('2027-03-01T10:00:00Z', {
       request: request({ users: 10, renews: ['nfl_old'], track: 'Open' }),
-      partner: { track: 'Open' },
+      partner: { track: 'Open', status: 'Authorized', legalName: 'Acme Cloud' },
       active: [old],
       usersInUse: 10,
     });
@@ -268,7 +276,7 @@ describe('grant: the help desk approves', () => {
     [undefined, true],
   ])('certifications %j: the email encourages one: %s (the licence is granted either way)', (certifications, encouraged) => {
     // Act
-    const verdict = grantAt('2027-03-01T10:00:00Z', { partner: { track: 'Select', ...(certifications ? { certifications } : {}) } });
+    const verdict = grantAt('2027-03-01T10:00:00Z', { partner: { track: 'Select', status: 'Authorized', legalName: 'Acme Cloud', ...(certifications ? { certifications } : {}) } });
 
     // Assess
     expect(encouragesCertification(certifications ? { certifications } : {})).toBe(encouraged);
