@@ -28,8 +28,6 @@ import type { ApprovalSubject, DecisionContext, SubjectDecision, SubjectView } f
  */
 const asLevel = (level: string): LoaLevel => level as LoaLevel;
 
-const nextStatus: Record<LoaLevel, LoaRequest['status']> = { operations: 'Legal Review', legal: 'Awaiting Signature', pao: 'Issued' };
-
 export const loaView = (request: LoaRequest): SubjectView => {
   const { details } = request;
   return {
@@ -98,7 +96,7 @@ const decide = async (request: LoaRequest, context: DecisionContext): Promise<Ve
   };
   return accept({
     items: [
-      loaRequests.transitionItem(request, from, nextStatus.pao, at, { signedBy, signedAt: at, validity, decidedAt: at }),
+      loaRequests.transitionItem(request, from, 'Issued', at, { signedBy, signedAt: at, validity, decidedAt: at }),
       loaRequests.dueItem(request.id, loaRequests.VALIDITY_DUE, first.at, { step: first.step, expiresAt: validity.expiresAt }),
       loaRequests.historyItem(request.id, {
         at,
