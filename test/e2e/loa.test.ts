@@ -249,6 +249,35 @@ describe('refusals', () => {
   });
 });
 
+describe('decisions through the API', () => {
+  it('operations confirm, legal must give initials, the PAO refuses with a reason: each the holder of the pending level only', async () => {
+    // Prepare
+    const company = uniqueName('Acme Api Path GmbH');
+    const request = await ask(company);
+    await linkFor(ops, company);
+    const as = async (who: string, body: Record<string, unknown>) =>
+      call('POST', `/loa-requests/${request.id}/decision`, { headers: { authorization: `Bearer ${await signIn(who)}` }, body });
+
+    // Act
+    const legalTooEarly = await as(legal, { decision: 'approve', initials: 'LL' });
+    const confirmed = await as(ops, { decision: 'approve' });
+    await linkFor(legal, company);
+    const noInitials = await as(legal, { decision: 'approve' });
+    const initialled = await as(legal, { decision: 'approve', initials: 'lee' });
+    await linkFor(pao, company);
+    const refused = await as(pao, { decision: 'deny', reason: 'The tender requires a local entity' });
+
+    // Assess
+    expect(legalTooEarly.status).toBe(404);
+    expect(confirmed.body.request.status).toBe('Legal Review');
+    expect(noInitials.status).toBe(422);
+    expect(noInitials.body).toMatchObject({ rule: 'loa.initials' });
+    expect(initialled.body.request).toMatchObject({ status: 'Awaiting Signature', legalInitials: 'LEE' });
+    expect(refused.body.request).toMatchObject({ status: 'Refused', outcomeReason: 'The tender requires a local entity' });
+    expect((await waitForEmail(people.alice, toPartner('Refused', company))).body.text).toContain('The tender requires a local entity');
+  });
+});
+
 describe('validity: a reminder 30 days before, then Expired', () => {
   it('the partner is reminded once and told once of the expiry, however often the sweep runs; a refused request hears nothing', async () => {
     // Prepare: one letter signed, one request refused
