@@ -162,7 +162,7 @@ export class Functions extends Construct {
     logGroup.grantWrite(role);
 
     const environment: Record<string, string> = {
-      TABLE_NAME: data.table.tableName,
+      ...(access.table ? { TABLE_NAME: data.table.tableName } : {}),
       POWERTOOLS_SERVICE_NAME: 'channel-prm',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
@@ -194,14 +194,16 @@ export class Functions extends Construct {
         : {}),
     });
 
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: access.table === 'readWrite' ? [...tableReadActions, ...tableWriteActions] : tableReadActions,
-        resources: [data.table.tableArn],
-      }),
-    );
-    // Indexes are only ever queried; each one is named, no `index/*`.
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: data.indexArns }));
+    if (access.table) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: access.table === 'readWrite' ? [...tableReadActions, ...tableWriteActions] : tableReadActions,
+          resources: [data.table.tableArn],
+        }),
+      );
+      // Indexes are only ever queried; each one is named, no `index/*`.
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: data.indexArns }));
+    }
     if (access.email) email.grantSend(role);
     if (access.attachments?.length) {
       const claimFiles = storage.attachments.arnForObjects(`${claimFilesPrefix}*`);

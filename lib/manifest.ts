@@ -20,8 +20,8 @@ export interface Route {
 export type WorkflowName = 'mdf-request-approval' | 'mdf-claim-review' | 'deal-registration' | 'lead-import' | 'loa-request' | 'nfr-request';
 
 export interface Access {
-  /** DynamoDB table access. */
-  table: 'read' | 'readWrite';
+  /** DynamoDB table access; none for a function that touches no data (e.g. rendering a letter). */
+  table?: 'read' | 'readWrite';
   /** Sends email through SES. */
   email?: boolean;
   /** Builds links to the public API (approval pages), so needs its base URL. */
@@ -509,9 +509,19 @@ export const functions: FunctionSpec[] = [
   },
   {
     kind: 'task',
+    name: 'loa-render-letter',
+    entry: 'functions/workflow/loa-render-letter.ts',
+    description: 'Renders the signed Letter of Authorization as a PDF from the request the workflow read (no AWS access; the only bundle with pdf-lib)',
+    substitution: 'RenderLetterFunctionArn',
+    workflows: ['loa-request'],
+    timeoutSeconds: 30,
+    access: {},
+  },
+  {
+    kind: 'task',
     name: 'loa-issue-letter',
     entry: 'functions/workflow/loa-issue-letter.ts',
-    description: 'Generates the signed Letter of Authorization (PDF), stores it privately and emails it to the partner once',
+    description: 'Reads the signed Letter of Authorization request for rendering; stores the rendered PDF privately and emails it to the partner once',
     substitution: 'IssueLetterFunctionArn',
     workflows: ['loa-request'],
     timeoutSeconds: 30,

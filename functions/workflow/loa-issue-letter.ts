@@ -7,30 +7,41 @@ import { transact, TransactionRefused } from '#store/table';
 import { letterFileName, putLetter } from '#storage/letters';
 import { clock } from '#shared/clock';
 import { logger } from '#shared/logger';
-import { renderLetter } from './loa-letter.ts';
 import { workflowTask } from './task.ts';
 
 /**
- * The PAO signed: the letter is generated from the request as approved, stored in the
- * private bucket under a key of its own (`loa/<id>/letter.pdf`: a retry overwrites it
- * with the same bytes) and emailed to the partner as an attachment, once. The email
- * is claimed in the table before it goes (refused when it went already); should the
- * sending fail, the claim is given back and the task fails, so its retry sends it.
+ * The PAO signed. In two steps around the rendering (loa-render-letter, which alone
+ * carries pdf-lib): `prepare` reads the request and says whether its letter is still
+ * to be sent; `send` stores the rendered PDF in the private bucket under a key of its
+ * own (`loa/<id>/letter.pdf`: a retry overwrites it with the same bytes) and emails it
+ * to the partner as an attachment, once. The email is claimed in the table before it
+ * goes (refused when it went already); should the sending fail, the claim is given
+ * back and the task fails, so its retry sends it.
  */
-const IssueLetter = z.object({ loaId: z.string().check(z.minLength(1)) });
+const loaId = z.string().check(z.minLength(1));
+const IssueLetter = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('prepare'), loaId }),
+  z.object({ step: z.literal('send'), loaId, pdf: z.string().check(z.minLength(1)) }),
+]);
 
-export const handler = workflowTask(IssueLetter, async ({ loaId }) => {
-  const request = await loaRequests.get(loaId, true);
-  if (!request) throw new Error(`No Letter of Authorization request ${loaId}`);
-  if (request.status !== 'Issued' || request.letterSentAt) return { sent: false, status: request.status };
-  const pdf = await renderLetter(request);
-  const letterKey = loaRequests.letterKeyOf(loaId);
+const PDF_MAGIC = '%PDF-';
+
+export const handler = workflowTask(IssueLetter, async (input) => {
+  const request = await loaRequests.get(input.loaId, true);
+  if (!request) throw new Error(`No Letter of Authorization request ${input.loaId}`);
+  const due = request.status === 'Issued' && !request.letterSentAt;
+  if (input.step === 'prepare') return due ? { send: true, request } : { send: false, status: request.status };
+  if (!due) return { sent: false, status: request.status };
+
+  const pdf = Buffer.from(input.pdf, 'base64');
+  if (pdf.subarray(0, PDF_MAGIC.length).toString('latin1') !== PDF_MAGIC) throw new Error(`The rendered letter of ${request.id} is not a PDF`);
+  const letterKey = loaRequests.letterKeyOf(request.id);
   await putLetter(letterKey, pdf);
 
   const at = clock.now().toISOString();
   try {
     await transact(
-      loaRequests.letterSentItems(loaId, letterKey, at, {
+      loaRequests.letterSentItems(request.id, letterKey, at, {
         at,
         by: systemActor('letter issue'),
         action: 'letter-emailed',
@@ -43,11 +54,11 @@ export const handler = workflowTask(IssueLetter, async ({ loaId }) => {
   }
   try {
     await sendEmailWithAttachments(loaIssued({ ...request, letterKey, letterSentAt: at }), [
-      { fileName: letterFileName(loaId), contentType: 'application/pdf', content: pdf },
+      { fileName: letterFileName(request.id), contentType: 'application/pdf', content: pdf },
     ]);
   } catch (error) {
-    logger.warn('The letter could not be emailed; the retried task sends it', { loaId, error: (error as Error).name });
-    await loaRequests.letterUnsent(loaId, at);
+    logger.warn('The letter could not be emailed; the retried task sends it', { loaId: request.id, error: (error as Error).name });
+    await loaRequests.letterUnsent(request.id, at);
     throw error;
   }
   return { sent: true, letterKey };

@@ -8,6 +8,7 @@ await vi.hoisted(() => import('./support/environment.ts'));
 
 import { handler as api } from '#http/loa-requests';
 import { handler as issueLetter } from '#workflow/loa-issue-letter';
+import { handler as renderLetterTask } from '#workflow/loa-render-letter';
 import { handler as sweepHandler } from '#sweeps/due-work';
 import { dynamoMock, emailMock, onlyTransaction, stepFunctionsMock, storageMock, transactionCanceled, writeProblems, writesSent } from './support/aws.ts';
 import { httpEvent, jsonOf, lambdaContext } from './support/events.ts';
@@ -190,13 +191,45 @@ describe('reading requests and letters', () => {
   });
 });
 
-describe('the task that issues the letter', () => {
+/** The letter as RenderLetter hands it to SendLetter. */
+const rendered = async (): Promise<string> => {
+  const { pdf } = await renderLetterTask({ request: loaItem() }, lambdaContext('loa-render-letter'));
+  return pdf;
+};
+const sendLetter = async () => issueLetter({ step: 'send', loaId: LOA_ID, pdf: await rendered() }, lambdaContext('loa-issue-letter'));
+
+describe('the tasks that issue the letter', () => {
+  it('prepare: a signed letter not sent yet is handed to rendering with the request as approved; otherwise nothing is to send', async () => {
+    table.seed(loaItem());
+    const due = await issueLetter({ step: 'prepare', loaId: LOA_ID }, lambdaContext('loa-issue-letter'));
+    expect(due).toMatchObject({ send: true, request: { id: LOA_ID, status: 'Issued', legalInitials: expect.any(String) } });
+
+    table.clear();
+    table.seed(partnerItem(), loaItem({ letterSentAt: '2026-11-23T10:00:05.000Z' }));
+    expect(await issueLetter({ step: 'prepare', loaId: LOA_ID }, lambdaContext('loa-issue-letter'))).toEqual({ send: false, status: 'Issued' });
+    expect(writesSent(ddb)).toHaveLength(0);
+  });
+
+  it('render: the PDF comes back base64-encoded, touching no AWS service', async () => {
+    const pdf = Buffer.from(await rendered(), 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(ddb.calls()).toHaveLength(0);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('send: something that is not a PDF is refused before anything is stored or sent', async () => {
+    table.seed(loaItem());
+    await expect(issueLetter({ step: 'send', loaId: LOA_ID, pdf: Buffer.from('<html>').toString('base64') }, lambdaContext('loa-issue-letter'))).rejects.toThrow('not a PDF');
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(rawEmails()).toHaveLength(0);
+  });
+
   it('stores the PDF under its own key, marks the letter sent, then emails it attached, once', async () => {
     // Prepare
     table.seed(loaItem());
 
     // Act
-    const result = await issueLetter({ loaId: LOA_ID }, lambdaContext('loa-issue-letter'));
+    const result = await sendLetter();
 
     // Assess
     expect(result).toEqual({ sent: true, letterKey: `loa/${LOA_ID}/letter.pdf` });
@@ -218,7 +251,7 @@ describe('the task that issues the letter', () => {
     table.seed(loaItem({ letterKey: `loa/${LOA_ID}/letter.pdf`, letterSentAt: '2026-11-23T10:00:05.000Z' }));
 
     // Act
-    const result = await issueLetter({ loaId: LOA_ID }, lambdaContext('loa-issue-letter'));
+    const result = await sendLetter();
 
     // Assess
     expect(result).toMatchObject({ sent: false });
@@ -229,7 +262,7 @@ describe('the task that issues the letter', () => {
   it('when another run marked it first (the conditional write is refused), no email goes out', async () => {
     table.seed(loaItem());
     ddb.on(TransactWriteCommand).rejects(transactionCanceled('ConditionalCheckFailed', 'None'));
-    const result = await issueLetter({ loaId: LOA_ID }, lambdaContext('loa-issue-letter'));
+    const result = await sendLetter();
     expect(result).toEqual({ sent: false });
     expect(rawEmails()).toHaveLength(0);
   });
@@ -240,7 +273,7 @@ describe('the task that issues the letter', () => {
     ses.on(SendRawEmailCommand).rejects(Object.assign(new Error('Throttling'), { name: 'Throttling' }));
 
     // Act
-    const run = issueLetter({ loaId: LOA_ID }, lambdaContext('loa-issue-letter'));
+    const run = sendLetter();
 
     // Assess
     await expect(run).rejects.toThrow('Throttling');

@@ -9,7 +9,7 @@ export const expectedVariables = (spec: FunctionSpec): string[] => {
   const { access } = spec;
   const workflows = new Set([...(access.startWorkflows ?? []), ...(access.stopWorkflows ?? [])]);
   return [
-    'TABLE_NAME',
+    ...(access.table ? ['TABLE_NAME'] : []),
     'POWERTOOLS_SERVICE_NAME',
     'POWERTOOLS_LOG_LEVEL',
     ...(access.email ? ['MAIL_FROM'] : []),

@@ -48,7 +48,7 @@ describe('the functions of the manifest', () => {
     const workflows = new Set([...(access.startWorkflows ?? []), ...(access.stopWorkflows ?? [])]);
     const expected = expectedVariables(spec);
     expect(Object.keys(variables).sort()).toEqual(expected.sort());
-    expect(variables.TABLE_NAME).toEqual({ Ref: dev.logicalId(dev.stack.data.table) });
+    if (access.table) expect(variables.TABLE_NAME).toEqual({ Ref: dev.logicalId(dev.stack.data.table) });
     expect(variables.POWERTOOLS_SERVICE_NAME).toBe('channel-prm');
     expect(variables.POWERTOOLS_LOG_LEVEL).toBe('INFO');
     if (access.email) expect(variables.MAIL_FROM).toBe('no-reply@example.com');

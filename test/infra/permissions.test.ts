@@ -34,6 +34,11 @@ describe('least privilege', () => {
     },
   );
 
+  it('the function that renders letters touches no AWS service: it may only write its own logs', () => {
+    expect(functions.filter((spec) => !spec.access.table).map((spec) => spec.name)).toEqual(['loa-render-letter']);
+    expect(actionsOf(functionStatements(dev, 'loa-render-letter')).every((action) => action.startsWith('logs:'))).toBe(true);
+  });
+
   it('no function may scan the table, and indexes are granted one by one (no index/*)', () => {
     for (const spec of functions) {
       const statements = functionStatements(dev, spec.name);

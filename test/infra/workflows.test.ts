@@ -77,13 +77,14 @@ describe('the workflows of the manifest', () => {
     dev.template.resourceCountIs('AWS::StepFunctions::StateMachine', workflowNames.length);
   });
 
-  it('fill the Letter of Authorization workflow with ask-approver and its three task functions', () => {
+  it('fill the Letter of Authorization workflow with ask-approver and its four task functions', () => {
     const arnOf = (name: string) => ({ 'Fn::GetAtt': [dev.logicalId(dev.stack.functions.get(name)), 'Arn'] });
     expect(stateMachine('loa-request').properties.DefinitionSubstitutions).toEqual({
       AskApproverFunctionArn: arnOf('ask-approver'),
       TellPartnerAboutLoaFunctionArn: arnOf('loa-tell-partner'),
       RecordLoaNotDecidedFunctionArn: arnOf('loa-not-decided'),
       IssueLetterFunctionArn: arnOf('loa-issue-letter'),
+      RenderLetterFunctionArn: arnOf('loa-render-letter'),
     });
   });
 

@@ -27,15 +27,29 @@ let clockMs = Date.parse('2026-11-25T15:00:00Z');
 
 const namedError = (name: string, message = name): Error => Object.assign(new Error(message), { name });
 
+/** Letters whose email went out already: PrepareLetter says there is nothing to send. */
+let lettersSent: Set<string>;
+
+/** What the stand-ins answer: the request to render, a rendered PDF; `{}` otherwise. */
+const answerOf = ({ functionName, payload }: Call): unknown => {
+  if (functionName === 'loa-issue-letter' && payload.step === 'prepare') {
+    const loaId = String(payload.loaId);
+    return lettersSent.has(loaId) ? { send: false, status: 'Issued' } : { send: true, request: { id: loaId, status: 'Issued' } };
+  }
+  if (functionName === 'loa-render-letter') return { pdf: Buffer.from('%PDF-1.7 letter').toString('base64') };
+  return {};
+};
+
 beforeAll(async () => {
   endpoint = await startSfnEndpoint({
     port: 0,
     now: () => new Date(clockMs),
     invoke: async (functionName, payload) => {
-      calls.push({ functionName, payload: payload as Record<string, unknown> });
-      const error = failures.get(functionName)?.shift();
+      const call = { functionName, payload: payload as Record<string, unknown> };
+      calls.push(call);
+      const error = failures.get(`${functionName}#${String(call.payload.step)}`)?.shift() ?? failures.get(functionName)?.shift();
       if (error) throw error;
-      return {};
+      return answerOf(call);
     },
   });
   client = new SFNClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -49,6 +63,7 @@ afterAll(async () => {
 beforeEach(() => {
   calls = [];
   failures = new Map();
+  lettersSent = new Set();
   started = [];
 });
 
@@ -83,7 +98,8 @@ const start = async (decisionTimeoutSeconds = THIRTY_DAYS) => {
   return { loaId, executionArn };
 };
 
-const callsTo = (functionName: string, loaId: string) => calls.filter((call) => call.functionName === functionName && (call.payload.subjectId ?? call.payload.loaId) === loaId);
+const subjectOfCall = (call: Call) => call.payload.subjectId ?? call.payload.loaId ?? (call.payload.request as { id?: string } | undefined)?.id;
+const callsTo = (functionName: string, loaId: string) => calls.filter((call) => call.functionName === functionName && subjectOfCall(call) === loaId);
 
 const nthAsk = (loaId: string, n: number, level: Level) =>
   eventually(() => {
@@ -113,7 +129,8 @@ const finished = (executionArn: string, timeoutMs = 5000) =>
 
 const levelsAsked = (loaId: string) => callsTo('ask-approver', loaId).map((call) => call.payload.level);
 const partnerTold = (loaId: string) => callsTo('loa-tell-partner', loaId).map((call) => call.payload.outcome);
-const lettersIssued = (loaId: string) => callsTo('loa-issue-letter', loaId).length;
+/** Letters sent: the SendLetter step, with the PDF rendered for this request. */
+const lettersIssued = (loaId: string) => callsTo('loa-issue-letter', loaId).filter((call) => call.payload.step === 'send').length;
 const notDecided = (loaId: string) => callsTo('loa-not-decided', loaId).length;
 
 const statesEntered = async (executionArn: string) => {
@@ -141,7 +158,13 @@ describe('Letter of Authorization workflow: signed', () => {
     expect(levelsAsked(loaId)).toEqual(['operations', 'legal', 'pao']);
     expect(partnerTold(loaId)).toEqual(['received']);
     expect(lettersIssued(loaId)).toBe(1);
-    expect(await statesEntered(executionArn)).toEqual(['TellPartnerReceived', 'AskEcosystemOperations', 'AskLegal', 'AskPrincipalAccountingOfficer', 'IssueLetter']);
+    expect(await statesEntered(executionArn)).toEqual(['TellPartnerReceived', 'AskEcosystemOperations', 'AskLegal', 'AskPrincipalAccountingOfficer', 'PrepareLetter', 'IsLetterToSend', 'RenderLetter', 'SendLetter']);
+    // The PDF rendered for this request is what SendLetter stores and emails.
+    expect(callsTo('loa-render-letter', loaId)).toEqual([{ functionName: 'loa-render-letter', payload: { request: { id: loaId, status: 'Issued' } } }]);
+    expect(callsTo('loa-issue-letter', loaId).map((call) => call.payload)).toEqual([
+      { step: 'prepare', loaId },
+      { step: 'send', loaId, pdf: Buffer.from('%PDF-1.7 letter').toString('base64') },
+    ]);
   });
 
   it('each level asks for the letter with its level, its own task token and the hard timeout', async () => {
@@ -159,7 +182,7 @@ describe('Letter of Authorization workflow: signed', () => {
 
   it('issuing the letter is retried when it fails (a storage or mail outage), and the execution then succeeds', async () => {
     // Prepare
-    failures.set('loa-issue-letter', [namedError('Error', 'SES throttled')]);
+    failures.set('loa-issue-letter#send', [namedError('Error', 'SES throttled')]);
     const { loaId, executionArn } = await start();
 
     // Act
@@ -170,6 +193,21 @@ describe('Letter of Authorization workflow: signed', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(lettersIssued(loaId)).toBe(2);
   }, 20_000);
+  it('a letter that went out already is neither rendered nor sent again', async () => {
+    // Prepare
+    const { loaId, executionArn } = await start();
+    lettersSent.add(loaId);
+
+    // Act
+    for (const level of LEVELS) await approve(loaId, level);
+    const execution = await finished(executionArn);
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(callsTo('loa-render-letter', loaId)).toHaveLength(0);
+    expect(lettersIssued(loaId)).toBe(0);
+    expect((await statesEntered(executionArn)).slice(-3)).toEqual(['PrepareLetter', 'IsLetterToSend', 'LetterAlreadySent']);
+  });
 });
 
 describe('Letter of Authorization workflow: refused', () => {
