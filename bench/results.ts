@@ -116,8 +116,12 @@ export interface SweepRun {
   dueItemsRead: number;
   dueQueriesOfKind: number;
   dueItemsReadOfKind: number;
+  /** Queries of the due index and the items they read, by kind of due work. */
+  dueByKind: Record<string, { queries: number; itemsRead: number }>;
   /** dueItemsRead ÷ itemsDue (undefined when nothing is due). */
   readRatio?: number | undefined;
+  /** dueItemsReadOfKind ÷ itemsDue (undefined when nothing is due). */
+  readRatioOfKind?: number | undefined;
   scans: number;
   scannedByScans: number;
   /** DynamoDB commands by name. */
@@ -183,4 +187,103 @@ export interface ExpirySweepResults {
     dueAfterFirstSweep: number;
     emailsCaptured: number;
   };
+}
+
+export interface RecallSweepResults {
+  targets: { readRatio: number; scans: number };
+  dataset: {
+    /** Joint leads shared with a partner, recall deadline later. */
+    notDue: number;
+    /** Joint leads whose recall deadline passed. */
+    due: number;
+    /** Partner Sponsored leads shared as long ago as the due ones (never recalled). */
+    sponsoredOfSameAge: number;
+    partnersWithDue: number;
+    recallPhase: string;
+    writeSeconds: number;
+    /** Items of kind lead-recall in the due index (the seed's included), and those due now, counted before the sweep. */
+    recallItemsInIndex: number;
+    dueBefore: number;
+  };
+  runs: SweepRun[];
+  checks: {
+    /** Bench leads recalled after all sweeps. */
+    recalled: number;
+    /** All the due leads recalled, by the first sweep only. */
+    recalledOnce: boolean;
+    /** Recalled leads whose partner was still not told after all sweeps. */
+    untoldAfterSweeps: number;
+    noticesDueAfterSweeps: number;
+    emailsFirstSweep: number;
+    emailsLaterSweeps: number;
+    /** Recalled leads added up in the recall counts per partner and campaign. */
+    recallCounted: number;
+    /** Partner Sponsored leads of the same age still shared, Pending, with no recall deadline. */
+    sponsoredKept: number;
+    /** First sweep: every item it read (due index, other Queries, GetItem) ÷ leads due. */
+    allItemsReadPerDue?: number | undefined;
+    emailsCaptured: number;
+  };
+}
+
+/** One import of the throughput rounds, beside the mean of the raw rounds either side of it. */
+export interface LeadImportRun {
+  importMs: number;
+  /** The POST handler's part of importMs (read, check and store the file, start the workflow). */
+  handlerMs: number;
+  leadsPerSecond: number;
+  rawMs: number;
+  rawItemsPerSecond: number;
+  /** rawMs ÷ importMs: the import's throughput as a share of raw BatchWriteItem's. */
+  ratio: number;
+  /** The job's own figures when Completed. */
+  counts: { processed: number; received: number; shared: number; joined: number; heldBack: number; failed: number; alreadyImported: number };
+  chunks: number;
+  partnersNotified?: number | undefined;
+}
+
+/** A memory run of the workflow's steps (one child process): growth above the state after the warm-up and a full collection. */
+export interface WorkerMemory {
+  /** Growth of the process's peak resident set (VmHWM, set back to the current RSS at the start; see peakReset). */
+  peakRssGrowthMb: number;
+  /** Whether the peak was set back at the start (Linux); if not, it is the peak since the process started (getrusage maxRSS). */
+  peakReset: boolean;
+  /** Peak V8 heap in use (sampled every millisecond) above the heap at the start. */
+  peakHeapAboveStartMb: number;
+  heapAtStartMb: number;
+  /** Peak heap V8 had reserved (heapTotal) above the start: how far V8 grew its heap. */
+  peakHeapTotalAboveStartMb: number;
+  /** Peak memory outside the V8 heap (buffers: gzip, HTTP) above the start. */
+  peakExternalAboveStartMb: number;
+  rssAtStartMb: number;
+  peakRssSampledAboveStartMb: number;
+}
+
+export interface LeadImportMemory {
+  size: number;
+  csvMb: number;
+  /** The POST handler reading, checking and storing the file. */
+  handler: { peakRssGrowthMb: number; peakReset: boolean };
+  /** The workflow's steps importing the job and emailing the Partner Contacts. */
+  worker: WorkerMemory;
+  /** The same, with V8's old space capped (garbage collected as it goes). */
+  capped: WorkerMemory;
+  /** The largest heap left after a full collection, forced every few ms while the steps run: what the import keeps alive. */
+  live: { liveHeapAboveStartMb: number; heapAtStartMb: number };
+}
+
+export interface LeadImportResults {
+  targets: { ratio: number; memory: { growthPercent: number; slackMb: number } };
+  leads: number;
+  rounds: number;
+  rawBatching: { itemsPerCall: number; callsInFlight: number };
+  runs: LeadImportRun[];
+  /** Median of the runs' ratios. */
+  ratio: number;
+  memory: {
+    cappedHeapMb: number;
+    liveSampleMs: number;
+    bySize: LeadImportMemory[];
+  };
+  seconds: { throughput: number; memory: number };
 }

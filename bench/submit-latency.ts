@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { stateMachineArnVariable, workflows, type WorkflowName } from '../lib/manifest.ts';
+import { workflows } from '../lib/manifest.ts';
 import { startDynamo, ensureTable } from '../local/dynamodb.ts';
 import { startSfnEndpoint, localStateMachineArn, type SfnEndpoint } from '../local/sfn-endpoint.ts';
-import { freePort, MAIL_FROM, TABLE_NAME } from '../local/stack.ts';
+import { freePort, TABLE_NAME } from '../local/stack.ts';
 import type { SubmitResults } from './results.ts';
-import { dummyValue, percentile, progress, requiredSettings, rootDir, round, shuffle, writeResults } from './support.ts';
+import { gatewayEvent, percentile, progress, rootDir, round, setLocalEnvironment, shuffle, writeResults } from './support.ts';
 
 /**
  * `POST /mdf/requests` latency against DynamoDB Local, divided by the latency of the raw
@@ -47,20 +47,7 @@ const main = async (): Promise<void> => {
   try {
     // The environment CDK gives the function, pointed at the local endpoints (as local/stack.ts does);
     // dummy values for settings this route does not use (e.g. the attachments bucket).
-    for (const name of requiredSettings()) process.env[name] ??= dummyValue(name);
-    for (const name of Object.keys(workflows) as WorkflowName[]) process.env[stateMachineArnVariable(name)] = localStateMachineArn(name);
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      TABLE_NAME,
-      MAIL_FROM,
-      PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
-      DECISION_TIMEOUT_DAYS: '30',
-      POWERTOOLS_SERVICE_NAME: 'channel-prm',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    });
+    await setLocalEnvironment({ dynamodb: dynamo.endpoint });
     await ensureTable(dynamo.endpoint, TABLE_NAME);
 
     const { clock } = await import('../functions/shared/clock.ts');
@@ -127,39 +114,20 @@ const main = async (): Promise<void> => {
     const quarter = budgetQuarterOf(body);
 
     /** The event local/api-server.ts builds for this request. */
-    const eventOf = (idempotencyKey?: string): APIGatewayProxyEventV2 => {
-      const now = new Date();
-      return {
-        version: '2.0',
-        routeKey: 'POST /mdf/requests',
-        rawPath: '/mdf/requests',
-        rawQueryString: '',
+    const eventOf = (idempotencyKey?: string): APIGatewayProxyEventV2 =>
+      gatewayEvent({
+        method: 'POST',
+        path: '/mdf/requests',
         headers: {
-          host: '127.0.0.1:3000',
           'content-type': 'application/json',
           'content-length': String(Buffer.byteLength(bodyText)),
           'user-agent': 'channel-prm-bench',
           authorization: 'Bearer (verified by the authorizer)',
-          'x-forwarded-proto': 'http',
           ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
         },
-        requestContext: {
-          accountId: '000000000000',
-          apiId: 'local',
-          domainName: '127.0.0.1:3000',
-          domainPrefix: 'local',
-          http: { method: 'POST', path: '/mdf/requests', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'channel-prm-bench' },
-          requestId: randomUUID(),
-          routeKey: 'POST /mdf/requests',
-          stage: '$default',
-          time: now.toISOString(),
-          timeEpoch: now.getTime(),
-          authorizer: { jwt: { claims, scopes: [] } },
-        } as APIGatewayProxyEventV2['requestContext'],
         body: bodyText,
-        isBase64Encoded: false,
-      };
-    };
+        claims,
+      });
 
     const failures: string[] = [];
     const createdIds = new Set<string>();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -65,4 +66,136 @@ export const dummyValue = (name: string): string => {
   if (name.endsWith('_URL')) return 'https://bench.example';
   if (name.endsWith('_DAYS') || name.endsWith('_SECONDS')) return '30';
   return `bench-${name.toLowerCase().replaceAll('_', '-')}`;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The local services the scripts run the product against. Their modules load only when asked
+// for (bench/bundles.ts and bench/run.ts use this file and need none of them).
+
+/** aws-ses-v2-local, capturing the emails the product sends (its `/store` lists them). */
+export interface SesCapture {
+  url: string;
+  /** Emails it holds. */
+  emailsCaptured: () => Promise<number>;
+  close: () => Promise<void>;
+}
+
+/** Starts aws-ses-v2-local on 127.0.0.1:`port` (CommonJS with a default export, reached as local/stack.ts reaches it). */
+export const startSesCapture = async (port: number): Promise<SesCapture> => {
+  type StartSes = (config: { port: number; host: string }) => Promise<import('node:http').Server>;
+  const sesModule = (await import('aws-ses-v2-local')) as unknown as { default: StartSes | { default: StartSes } };
+  const startSes = (sesModule.default as { default?: StartSes }).default ?? (sesModule.default as StartSes);
+  const server = await startSes({ port, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    emailsCaptured: async () => ((await (await fetch(`${url}/store`)).json()) as { emails?: unknown[] }).emails?.length ?? 0,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
+
+/**
+ * Writes items to the product's table with BatchWriteItem through its own document client, 25
+ * per call, `parallel` calls in flight, retrying unprocessed items. Returns the milliseconds it took.
+ */
+export const batchWriteItems = async (items: Record<string, unknown>[], parallel: number): Promise<number> => {
+  const { db, tableName } = await import('../functions/store/table.ts');
+  const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const batches: Record<string, unknown>[][] = [];
+  for (let index = 0; index < items.length; index += 25) batches.push(items.slice(index, index + 25));
+  let nextBatch = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (nextBatch < batches.length) {
+        let pending: Record<string, unknown>[] = batches[nextBatch++]!.map((Item) => ({ PutRequest: { Item } }));
+        for (let attempt = 0; pending.length > 0; attempt += 1) {
+          if (attempt > 20) throw new Error('BatchWriteItem kept returning unprocessed items');
+          const result = await db().send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+          pending = (result.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
+          if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+        }
+      }
+    }),
+  );
+  return performance.now() - started;
+};
+
+/** Where the functions' AWS clients are pointed; a service left out is not set here. */
+export interface LocalEndpoints {
+  dynamodb: string;
+  ses?: string;
+  sfn?: string;
+  s3?: string;
+}
+
+/**
+ * Gives this process the environment CDK gives the functions, pointed at local endpoints (as
+ * local/stack.ts does): a dummy value for every required setting not set yet, the local state
+ * machine ARNs, credentials, the table, the sender, Powertools at INFO as deployed; `settings`
+ * adds or overrides. Modules that read settings must be imported only after this (as at a cold start).
+ */
+export const setLocalEnvironment = async (endpoints: LocalEndpoints, settings: Record<string, string> = {}): Promise<void> => {
+  const { stateMachineArnVariable, workflows } = await import('../lib/manifest.ts');
+  const { localStateMachineArn } = await import('../local/sfn-endpoint.ts');
+  const { MAIL_FROM, TABLE_NAME } = await import('../local/stack.ts');
+  for (const name of requiredSettings()) process.env[name] ??= dummyValue(name);
+  for (const workflow of Object.keys(workflows) as (keyof typeof workflows)[]) process.env[stateMachineArnVariable(workflow)] = localStateMachineArn(workflow);
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    ...(endpoints.ses ? { AWS_ENDPOINT_URL_SES: endpoints.ses } : {}),
+    ...(endpoints.sfn ? { AWS_ENDPOINT_URL_SFN: endpoints.sfn } : {}),
+    ...(endpoints.s3 ? { AWS_ENDPOINT_URL_S3: endpoints.s3 } : {}),
+    TABLE_NAME,
+    MAIL_FROM,
+    PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+    DECISION_TIMEOUT_DAYS: '30',
+    POWERTOOLS_SERVICE_NAME: 'channel-prm',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    ...settings,
+  });
+};
+
+/**
+ * The API Gateway HTTP API (payload 2.0) event local/api-server.ts builds for a request, with the
+ * claims its authorizer passes on (every claim a string, as API Gateway hands them over).
+ */
+export const gatewayEvent = (request: {
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+  claims: Record<string, string>;
+}): import('aws-lambda').APIGatewayProxyEventV2 => {
+  const now = new Date();
+  const routeKey = `${request.method} ${request.path}`;
+  const headers: Record<string, string> = { host: '127.0.0.1:3000', ...request.headers, 'x-forwarded-proto': 'http' };
+  const query = request.query ?? {};
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: request.path,
+    rawQueryString: new URLSearchParams(query).toString(),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host,
+      domainPrefix: 'local',
+      http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      authorizer: { jwt: { claims: request.claims, scopes: [] } },
+    } as import('aws-lambda').APIGatewayProxyEventV2['requestContext'],
+    body: request.body,
+    isBase64Encoded: false,
+  };
 };

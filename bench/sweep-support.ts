@@ -1,11 +1,7 @@
-import type { Server } from 'node:http';
-import * as sesModule from 'aws-ses-v2-local';
-import { stateMachineArnVariable, workflows, type WorkflowName } from '../lib/manifest.ts';
 import { ensureTable, startDynamo } from '../local/dynamodb.ts';
-import { localStateMachineArn } from '../local/sfn-endpoint.ts';
-import { freePort, MAIL_FROM, TABLE_NAME } from '../local/stack.ts';
+import { freePort, TABLE_NAME } from '../local/stack.ts';
 import type { SweepKindCounts, SweepRun } from './results.ts';
-import { dummyValue, progress, requiredSettings, rootDir, round } from './support.ts';
+import { batchWriteItems, progress, rootDir, round, setLocalEnvironment, startSesCapture, type SesCapture } from './support.ts';
 
 /**
  * What the sweep benchmarks share: a table in DynamoDB Local (in memory, the CDK table's indexes)
@@ -14,12 +10,6 @@ import { dummyValue, progress, requiredSettings, rootDir, round } from './suppor
  * and running the real `due-work` handler in-process, counted on the product's own clients.
  */
 type Item = Record<string, unknown>;
-
-/** aws-ses-v2-local is CommonJS with a default export (as local/stack.ts reaches it). */
-type StartSes = (config: { port: number; host: string }) => Promise<Server>;
-const startSes: StartSes =
-  ((sesModule as unknown as { default: StartSes | { default: StartSes } }).default as { default?: StartSes }).default ??
-  (sesModule as unknown as { default: StartSes }).default;
 
 export interface SweepBench {
   sesUrl: string;
@@ -30,45 +20,27 @@ export interface SweepBench {
 
 /**
  * Starts DynamoDB Local and SES capture, gives this process the environment CDK gives the
- * function (pointed at them, as local/stack.ts does), creates the table and seeds it.
- * Modules that read settings must be imported only after this (as at a cold start).
+ * function (pointed at them, as local/stack.ts does; `settings` adds to it), creates the table
+ * and seeds it. Modules that read settings must be imported only after this (as at a cold start).
  */
-export const startSweepBench = async (name: string): Promise<SweepBench> => {
+export const startSweepBench = async (name: string, settings: Record<string, string> = {}): Promise<SweepBench> => {
   const [dynamoPort, sesPort, closedPort] = await Promise.all([freePort(), freePort(), freePort()]);
   progress(`${name}: starting DynamoDB Local on ${dynamoPort} (in memory), SES capture on ${sesPort}`);
   const dynamo = await startDynamo({ port: dynamoPort });
-  let ses: Server | undefined;
+  let ses: SesCapture | undefined;
   const stop = async () => {
-    await new Promise<void>((resolve) => (ses ? ses.close(() => resolve()) : resolve()));
+    await ses?.close();
     await dynamo.stop();
   };
   try {
-    ses = await startSes({ port: sesPort, host: '127.0.0.1' });
-    const sesUrl = `http://127.0.0.1:${sesPort}`;
-    for (const setting of requiredSettings()) process.env[setting] ??= dummyValue(setting);
-    for (const workflow of Object.keys(workflows) as WorkflowName[]) process.env[stateMachineArnVariable(workflow)] = localStateMachineArn(workflow);
+    ses = await startSesCapture(sesPort);
     const nowhere = `http://127.0.0.1:${closedPort}`;
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SES: sesUrl,
-      AWS_ENDPOINT_URL_SFN: nowhere,
-      AWS_ENDPOINT_URL_S3: nowhere,
-      TABLE_NAME,
-      MAIL_FROM,
-      PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
-      DECISION_TIMEOUT_DAYS: '30',
-      POWERTOOLS_SERVICE_NAME: 'channel-prm',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    });
+    await setLocalEnvironment({ dynamodb: dynamo.endpoint, ses: ses.url, sfn: nowhere, s3: nowhere }, settings);
     await ensureTable(dynamo.endpoint, TABLE_NAME);
     const { clock } = await import('../functions/shared/clock.ts');
     const { seed } = await import('../local/seed.ts');
     await seed(clock.now());
-    const emailsCaptured = async () => ((await (await fetch(`${sesUrl}/store`)).json()) as { emails?: unknown[] }).emails?.length ?? 0;
-    return { sesUrl, emailsCaptured, stop };
+    return { sesUrl: ses.url, emailsCaptured: ses.emailsCaptured, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -88,31 +60,8 @@ export const assertSameItem = (what: string, stored: Item | undefined, built: It
   if (mismatch.length > 0) throw new Error(`The benchmark's ${what} differs from the store's in: ${mismatch.join(', ')}`);
 };
 
-const WRITE_PARALLEL = 8;
-
 /** BatchWriteItem, 25 at a time, 8 batches in flight, retrying unprocessed items. Returns the seconds it took. */
-export const writeItems = async (items: Item[]): Promise<number> => {
-  const { db, tableName } = await import('../functions/store/table.ts');
-  const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
-  const started = performance.now();
-  const batches: Item[][] = [];
-  for (let index = 0; index < items.length; index += 25) batches.push(items.slice(index, index + 25));
-  let nextBatch = 0;
-  await Promise.all(
-    Array.from({ length: WRITE_PARALLEL }, async () => {
-      while (nextBatch < batches.length) {
-        let pending: Record<string, unknown>[] = batches[nextBatch++]!.map((Item) => ({ PutRequest: { Item } }));
-        for (let attempt = 0; pending.length > 0; attempt += 1) {
-          if (attempt > 20) throw new Error('BatchWriteItem kept returning unprocessed items');
-          const result = await db().send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-          pending = (result.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
-          if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
-        }
-      }
-    }),
-  );
-  return round((performance.now() - started) / 1000, 1);
-};
+export const writeItems = async (items: Item[]): Promise<number> => round((await batchWriteItems(items, 8)) / 1000, 1);
 
 /** Items of one kind in the due index with dueAt ≤ `until` (Select COUNT). */
 export const countDue = async (kind: string, until: string): Promise<number> => {
@@ -143,6 +92,7 @@ interface Counter {
   dueItemsRead: number;
   dueQueriesOfKind: number;
   dueItemsReadOfKind: number;
+  dueByKind: Record<string, { queries: number; itemsRead: number }>;
   otherQueries: number;
   otherItemsRead: number;
   scans: number;
@@ -158,6 +108,7 @@ const newCounter = (): Counter => ({
   dueItemsRead: 0,
   dueQueriesOfKind: 0,
   dueItemsReadOfKind: 0,
+  dueByKind: {},
   otherQueries: 0,
   otherItemsRead: 0,
   scans: 0,
@@ -199,7 +150,11 @@ export const sweepRunner = async (kind: string): Promise<(label: string, itemsDu
         } else if (name === 'Query' && input.IndexName === 'due') {
           counter.dueQueries += 1;
           counter.dueItemsRead += read;
-          if (plain(input.ExpressionAttributeValues?.[':kind']) === kind) {
+          const dueKind = String(plain(input.ExpressionAttributeValues?.[':kind']));
+          const byKind = (counter.dueByKind[dueKind] ??= { queries: 0, itemsRead: 0 });
+          byKind.queries += 1;
+          byKind.itemsRead += read;
+          if (dueKind === kind) {
             counter.dueQueriesOfKind += 1;
             counter.dueItemsReadOfKind += read;
           }
@@ -256,7 +211,9 @@ export const sweepRunner = async (kind: string): Promise<(label: string, itemsDu
       dueItemsRead: counter.dueItemsRead,
       dueQueriesOfKind: counter.dueQueriesOfKind,
       dueItemsReadOfKind: counter.dueItemsReadOfKind,
+      dueByKind: counter.dueByKind,
       readRatio: itemsDue > 0 ? round(counter.dueItemsRead / itemsDue, 3) : undefined,
+      readRatioOfKind: itemsDue > 0 ? round(counter.dueItemsReadOfKind / itemsDue, 3) : undefined,
       scans: counter.scans,
       scannedByScans: counter.scannedByScans,
       commands: counter.commands,
