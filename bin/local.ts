@@ -54,7 +54,7 @@ if (values.json) {
     `  Emails         ${stack.urls.emails}   (every email sent, with clickable approval links)`,
     `  DynamoDB       ${stack.urls.dynamodb}`,
     `  Step Functions ${stack.urls.stepFunctions}`,
-    `  S3 (claim files) ${stack.urls.s3}`,
+    `  S3             ${stack.urls.s3}   (claim files and signed letters)`,
     `  Clock          POST ${stack.urls.api}/_local/clock {"advance":"P2D"}  (moves time forward, then sweeps)`,
     stack.seeded ? '  Seed data written (fresh database).' : '  Existing data kept (npm start -- --reset for fresh seed data).',
     '',
