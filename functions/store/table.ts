@@ -63,6 +63,21 @@ export const transact = async (items: TransactItem[], clientRequestToken?: strin
   }
 };
 
+/**
+ * A transaction whose conditions claim the work (a due item still due, a status
+ * still what was read): true when it was written, false when DynamoDB refused it
+ * because another run claimed the work first.
+ */
+export const transactUnlessRefused = async (items: TransactItem[]): Promise<boolean> => {
+  try {
+    await transact(items);
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionRefused) return false;
+    throw error;
+  }
+};
+
 export const isConditionFailure = (error: unknown): boolean => (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** A page of records and the cursor of the next page, if any. */

@@ -3,7 +3,7 @@ import { loaExpired, loaExpiresSoon } from '#email/loa-emails';
 import { sendEmail } from '#email/send';
 import { systemActor } from '#store/history';
 import * as loaRequests from '#store/loa-requests';
-import { transact, TransactionRefused, type Item } from '#store/table';
+import { transactUnlessRefused, type Item } from '#store/table';
 import { clock } from '#shared/clock';
 import { startLoaReview } from '#workflow/loa-review';
 
@@ -15,16 +15,6 @@ import { startLoaReview } from '#workflow/loa-review';
  */
 type Outcome = 'done' | 'skipped';
 
-const refusedMeansDone = async (write: () => Promise<void>): Promise<boolean> => {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (error instanceof TransactionRefused) return false;
-    throw error;
-  }
-};
-
 /** Thirty days before a letter runs out its partner is reminded; from its anniversary it is Expired and the partner told. */
 export const validityStep = async (due: Item): Promise<Outcome> => {
   const id = String(due.loaId);
@@ -34,21 +24,19 @@ export const validityStep = async (due: Item): Promise<Outcome> => {
   const request = await loaRequests.get(id, true);
   if (!request || request.status !== 'Issued' || !request.validity) {
     // Nothing to remind of or expire (never signed, or already over): leave the index.
-    await refusedMeansDone(() => transact([loaRequests.dueDoneItem(id, loaRequests.VALIDITY_DUE, dueAt)]));
+    await transactUnlessRefused([loaRequests.dueDoneItem(id, loaRequests.VALIDITY_DUE, dueAt)]);
     return 'skipped';
   }
   const { validity } = request;
   if (validityWorkAt(due.step === 'remind' ? 'remind' : 'expire', validity, now) === 'remind') {
-    const moved = await refusedMeansDone(() =>
-      transact([
-        loaRequests.dueMoveItem(id, loaRequests.VALIDITY_DUE, dueAt, validity.expiresAt, { step: 'expire', expiresAt: validity.expiresAt }),
-        loaRequests.historyItem(id, { at, by: systemActor('letter validity sweep'), action: 'expiry-reminder-sent', details: { validThrough: validity.validThrough } }),
-      ]),
-    );
+    const moved = await transactUnlessRefused([
+      loaRequests.dueMoveItem(id, loaRequests.VALIDITY_DUE, dueAt, validity.expiresAt, { step: 'expire', expiresAt: validity.expiresAt }),
+      loaRequests.historyItem(id, { at, by: systemActor('letter validity sweep'), action: 'expiry-reminder-sent', details: { validThrough: validity.validThrough } }),
+    ]);
     if (moved) await sendEmail(loaExpiresSoon(request));
     return moved ? 'done' : 'skipped';
   }
-  const expired = await refusedMeansDone(() => transact(expiryItems(request, dueAt, at)));
+  const expired = await transactUnlessRefused(expiryItems(request, dueAt, at));
   if (expired) await sendEmail(loaExpired({ ...request, status: 'Expired' }));
   return expired ? 'done' : 'skipped';
 };
@@ -71,6 +59,6 @@ export const loaReviewNotStarted = async (due: Item): Promise<Outcome> => {
   const id = String(due.loaId);
   const request = await loaRequests.get(id);
   if (request?.status === 'Submitted') await startLoaReview(request);
-  const cleared = await refusedMeansDone(() => transact([loaRequests.dueDoneItem(id, loaRequests.REVIEW_START_DUE, String(due.dueAt))]));
+  const cleared = await transactUnlessRefused([loaRequests.dueDoneItem(id, loaRequests.REVIEW_START_DUE, String(due.dueAt))]);
   return cleared && request?.status === 'Submitted' ? 'done' : 'skipped';
 };

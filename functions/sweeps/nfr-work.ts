@@ -1,6 +1,6 @@
 import { systemActor } from '#store/history';
 import * as nfr from '#store/nfr';
-import { transact, TransactionRefused, type Item } from '#store/table';
+import { transactUnlessRefused, type Item } from '#store/table';
 import { clock } from '#shared/clock';
 import { startNfrReview } from '#workflow/nfr-review';
 
@@ -11,16 +11,6 @@ import { startNfrReview } from '#workflow/nfr-review';
  */
 type Outcome = 'done' | 'skipped';
 
-const refusedMeansDone = async (write: () => Promise<void>): Promise<boolean> => {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (error instanceof TransactionRefused) return false;
-    throw error;
-  }
-};
-
 /**
  * A licence reached its expiry date: it is Expired and its users leave the
  * partner's count, in one transaction conditional on the licence still being
@@ -29,18 +19,16 @@ const refusedMeansDone = async (write: () => Promise<void>): Promise<boolean> =>
 export const licenceExpired = async (due: Item): Promise<Outcome> => {
   const licence = nfr.licenceFromItem(due);
   const at = clock.now().toISOString();
-  const expired = await refusedMeansDone(() =>
-    transact([
-      nfr.endedItem(licence, 'Expired', at, String(due.dueAt)),
-      nfr.usersReleasedItem(licence.partnerId, licence.users, at),
-      nfr.requestHistoryItem(licence.requestId, {
-        at,
-        by: systemActor('expiry sweep'),
-        action: 'licence-expired',
-        details: { licenceId: licence.id, expiresOn: licence.expiresOn, users: licence.users },
-      }),
-    ]),
-  );
+  const expired = await transactUnlessRefused([
+    nfr.endedItem(licence, 'Expired', at, String(due.dueAt)),
+    nfr.usersReleasedItem(licence.partnerId, licence.users, at),
+    nfr.requestHistoryItem(licence.requestId, {
+      at,
+      by: systemActor('expiry sweep'),
+      action: 'licence-expired',
+      details: { licenceId: licence.id, expiresOn: licence.expiresOn, users: licence.users },
+    }),
+  ]);
   return expired ? 'done' : 'skipped';
 };
 
@@ -48,6 +36,6 @@ export const licenceExpired = async (due: Item): Promise<Outcome> => {
 export const reviewNotStarted = async (due: Item): Promise<Outcome> => {
   const request = nfr.requestFromItem(due);
   if (request.status === 'Pending') await startNfrReview(request);
-  const cleared = await refusedMeansDone(() => transact([nfr.reviewStartDoneItem(request.id, String(due.dueAt))]));
+  const cleared = await transactUnlessRefused([nfr.reviewStartDoneItem(request.id, String(due.dueAt))]);
   return cleared && request.status === 'Pending' ? 'done' : 'skipped';
 };

@@ -6,7 +6,7 @@ import * as approvals from '#store/approvals';
 import * as registrations from '#store/deal-registrations';
 import { systemActor } from '#store/history';
 import * as opportunities from '#store/opportunities';
-import { transact, TransactionRefused, type Item } from '#store/table';
+import { transactUnlessRefused, type Item } from '#store/table';
 import { clock } from '#shared/clock';
 import { startRegistrationReview } from '#workflow/registration-review';
 
@@ -17,16 +17,6 @@ import { startRegistrationReview } from '#workflow/registration-review';
  */
 type Outcome = 'done' | 'skipped';
 
-const refusedMeansDone = async (write: () => Promise<void>): Promise<boolean> => {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (error instanceof TransactionRefused) return false;
-    throw error;
-  }
-};
-
 /**
  * The partner has not heard from GitLab within two business days: the reviewer
  * holding the registration is reminded and their backup asked (the level's
@@ -35,12 +25,10 @@ const refusedMeansDone = async (write: () => Promise<void>): Promise<boolean> =>
 export const partnerContactOverdue = async (due: Item): Promise<Outcome> => {
   const id = String(due.registrationId);
   const at = clock.now().toISOString();
-  const claimed = await refusedMeansDone(() =>
-    transact([
-      registrations.dueDoneItem(id, registrations.PARTNER_CONTACT_DUE, String(due.dueAt)),
-      registrations.historyItem(id, { at, by: systemActor('SLA sweep'), action: 'partner-contact-overdue', reason: 'The partner had not heard from GitLab within two business days.' }),
-    ]),
-  );
+  const claimed = await transactUnlessRefused([
+    registrations.dueDoneItem(id, registrations.PARTNER_CONTACT_DUE, String(due.dueAt)),
+    registrations.historyItem(id, { at, by: systemActor('SLA sweep'), action: 'partner-contact-overdue', reason: 'The partner had not heard from GitLab within two business days.' }),
+  ]);
   if (!claimed) return 'skipped';
   const found = await registrations.getWithPartition(id, true);
   const pendingItem = found?.items.find((item) => approvals.isApprovalItem(item) && item.status === 'Pending');
@@ -58,16 +46,14 @@ export const expiryStep = async (due: Item): Promise<Outcome> => {
   const registration = await registrations.get(id);
   if (!registration || registration.status !== 'Approved' || registration.expiresAt !== expiresAt) return 'skipped';
   if (due.step === 'remind' && Date.parse(expiryReminderAt(expiresAt)) <= now.getTime() && Date.parse(expiresAt) > now.getTime()) {
-    const moved = await refusedMeansDone(() =>
-      transact([
-        registrations.dueMoveItem(id, registrations.EXPIRY_DUE, dueAt, expiresAt, { step: 'expire', expiresAt }),
-        registrations.historyItem(id, { at, by: systemActor('expiry sweep'), action: 'expiry-reminder-sent', details: { expiresAt } }),
-      ]),
-    );
+    const moved = await transactUnlessRefused([
+      registrations.dueMoveItem(id, registrations.EXPIRY_DUE, dueAt, expiresAt, { step: 'expire', expiresAt }),
+      registrations.historyItem(id, { at, by: systemActor('expiry sweep'), action: 'expiry-reminder-sent', details: { expiresAt } }),
+    ]);
     if (moved) await sendEmail(registrationExpiresSoon(registration));
     return moved ? 'done' : 'skipped';
   }
-  const expired = await refusedMeansDone(() => transact(expiryItems(registration, dueAt, at)));
+  const expired = await transactUnlessRefused(expiryItems(registration, dueAt, at));
   if (expired) await sendEmail(registrationExpired({ ...registration, status: 'Expired' }));
   return expired ? 'done' : 'skipped';
 };
@@ -84,6 +70,6 @@ export const reviewNotStarted = async (due: Item): Promise<Outcome> => {
   const id = String(due.registrationId);
   const registration = await registrations.get(id);
   if (registration?.status === 'Submitted') await startRegistrationReview(registration);
-  const cleared = await refusedMeansDone(() => transact([registrations.dueDoneItem(id, registrations.REVIEW_START_DUE, String(due.dueAt))]));
+  const cleared = await transactUnlessRefused([registrations.dueDoneItem(id, registrations.REVIEW_START_DUE, String(due.dueAt))]);
   return cleared && registration?.status === 'Submitted' ? 'done' : 'skipped';
 };

@@ -3,7 +3,7 @@ import { loaIssued } from '#email/loa-emails';
 import { sendEmailWithAttachments } from '#email/send';
 import { systemActor } from '#store/history';
 import * as loaRequests from '#store/loa-requests';
-import { transact, TransactionRefused } from '#store/table';
+import { transactUnlessRefused } from '#store/table';
 import { letterFileName, putLetter } from '#storage/letters';
 import { clock } from '#shared/clock';
 import { logger } from '#shared/logger';
@@ -39,19 +39,15 @@ export const handler = workflowTask(IssueLetter, async (input) => {
   await putLetter(letterKey, pdf);
 
   const at = clock.now().toISOString();
-  try {
-    await transact(
-      loaRequests.letterSentItems(request.id, letterKey, at, {
-        at,
-        by: systemActor('letter issue'),
-        action: 'letter-emailed',
-        details: { to: request.submittedBy.email, letterDate: request.validity?.letterDate },
-      }),
-    );
-  } catch (error) {
-    if (error instanceof TransactionRefused) return { sent: false };
-    throw error;
-  }
+  const claimed = await transactUnlessRefused(
+    loaRequests.letterSentItems(request.id, letterKey, at, {
+      at,
+      by: systemActor('letter issue'),
+      action: 'letter-emailed',
+      details: { to: request.submittedBy.email, letterDate: request.validity?.letterDate },
+    }),
+  );
+  if (!claimed) return { sent: false };
   try {
     await sendEmailWithAttachments(loaIssued({ ...request, letterKey, letterSentAt: at }), [
       { fileName: letterFileName(request.id), contentType: 'application/pdf', content: pdf },
