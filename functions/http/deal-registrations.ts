@@ -1,5 +1,4 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { decideAsUser } from '#approvals/decide';
 import {
   checkExtension,
   checkFields,
@@ -46,6 +45,7 @@ import {
   ResubmitRegistration,
   SubmitRegistration,
 } from './deal-registrations.schemas.ts';
+import { decideThroughApi } from './api-decision.ts';
 import { registrationDetail, registrationSummary, type Audience } from './deal-registrations.views.ts';
 import { idParam } from './schemas.ts';
 
@@ -307,21 +307,14 @@ const decision = async (event: HttpEvent<RegistrationDecision, unknown, { id: st
   const { auth, body } = event;
   if (isPartnerUser(auth) || !hasAnyRole(auth, registrationStaff)) throw new NotFound('The deal registration');
   const { decision: choice, reason, ...details } = body;
-  const result = await decideAsUser('deal-registration', event.params.id, { id: auth.userId, name: auth.name }, {
-    decision: choice,
-    reason,
-    details: Object.fromEntries(Object.entries(details).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
-  });
-  switch (result.kind) {
-    case 'invalid':
-      throw new NotFound('A review of this registration waiting for you');
-    case 'closed':
-      throw new Conflict(result.message);
-    case 'refused':
-      throw problemOf(result.refusal);
-    case 'decided':
-      return ok({ outcome: result.outcome, registration: await detailOf(event.params.id, auth) });
-  }
+  const outcome = await decideThroughApi(
+    'deal-registration',
+    event.params.id,
+    auth,
+    { decision: choice, reason, details: Object.fromEntries(Object.entries(details).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) },
+    'this registration',
+  );
+  return ok({ outcome, registration: await detailOf(event.params.id, auth) });
 };
 
 /** Standard (+30 days, once) or non-standard (a later date, operations) extension of an approved registration. */

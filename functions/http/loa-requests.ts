@@ -1,4 +1,3 @@
-import { decideAsUser } from '#approvals/decide';
 import { checkDetails, checkLetterAvailable, checkRequester, loaStatusAtLevel, newLoaRequest, type LoaRequest, type LoaStatus } from '#domain/loa';
 import type { InternalRole } from '#domain/people';
 import * as approvals from '#store/approvals';
@@ -8,7 +7,7 @@ import * as partners from '#store/partners';
 import { transact } from '#store/table';
 import { letterFileName, presignLetter } from '#storage/letters';
 import { clock } from '#shared/clock';
-import { BadInput, Conflict, Forbidden, NotFound } from '#shared/errors';
+import { BadInput, Forbidden, NotFound } from '#shared/errors';
 import { actorOf, created, hasAnyRole, isPartnerUser, ok, type Auth, type HttpEvent } from '#shared/http';
 import { newId } from '#shared/ids';
 import { logger } from '#shared/logger';
@@ -17,6 +16,7 @@ import { idempotent } from '#shared/middleware/idempotent';
 import { parseBody, parsePath, parseQuery } from '#shared/middleware/parse';
 import { problemOf } from '#shared/refusals';
 import { startLoaReview } from '#workflow/loa-review';
+import { decideThroughApi } from './api-decision.ts';
 import { ListLoaQuery, LoaDecision, SubmitLoaRequest } from './loa-requests.schemas.ts';
 import { loaDetail, loaSummary, type Audience } from './loa-requests.views.ts';
 import { idParam } from './schemas.ts';
@@ -114,21 +114,14 @@ const list = async (event: HttpEvent<unknown, ListLoaQuery>) => {
 const decision = async (event: HttpEvent<LoaDecision, unknown, { id: string }>) => {
   const { auth, body } = event;
   if (isPartnerUser(auth) || !hasAnyRole(auth, loaStaff)) throw new NotFound('The Letter of Authorization request');
-  const result = await decideAsUser('loa-request', event.params.id, { id: auth.userId, name: auth.name }, {
-    decision: body.decision,
-    reason: body.reason,
-    details: body.initials !== undefined ? { initials: body.initials } : {},
-  });
-  switch (result.kind) {
-    case 'invalid':
-      throw new NotFound('A review of this Letter of Authorization waiting for you');
-    case 'closed':
-      throw new Conflict(result.message);
-    case 'refused':
-      throw problemOf(result.refusal);
-    case 'decided':
-      return ok({ outcome: result.outcome, request: await detailOf(event.params.id, auth) });
-  }
+  const outcome = await decideThroughApi(
+    'loa-request',
+    event.params.id,
+    auth,
+    { decision: body.decision, reason: body.reason, details: body.initials !== undefined ? { initials: body.initials } : {} },
+    'this Letter of Authorization',
+  );
+  return ok({ outcome, request: await detailOf(event.params.id, auth) });
 };
 
 /** The signed letter, for its partner only: a short-lived presigned download of the private object. */

@@ -1,4 +1,3 @@
-import { decideAsUser } from '#approvals/decide';
 import { checkRenewals, checkRequester, checkWithinLimit, nfrLimit, type NfrLicence, type NfrRequest } from '#domain/nfr';
 import type { InternalRole } from '#domain/people';
 import * as approvals from '#store/approvals';
@@ -6,7 +5,7 @@ import * as nfr from '#store/nfr';
 import * as partners from '#store/partners';
 import { transact } from '#store/table';
 import { clock } from '#shared/clock';
-import { BadInput, Conflict, Forbidden, NotFound } from '#shared/errors';
+import { BadInput, Forbidden, NotFound } from '#shared/errors';
 import { actorOf, created, hasAnyRole, isPartnerUser, ok, type Auth, type HttpEvent } from '#shared/http';
 import { newId } from '#shared/ids';
 import { logger } from '#shared/logger';
@@ -15,6 +14,7 @@ import { idempotent } from '#shared/middleware/idempotent';
 import { parseBody, parsePath, parseQuery } from '#shared/middleware/parse';
 import { problemOf } from '#shared/refusals';
 import { startNfrReview } from '#workflow/nfr-review';
+import { decideThroughApi } from './api-decision.ts';
 import { historyView, reviewsView, type Audience } from './history.views.ts';
 import { ListNfrLicencesQuery, ListNfrRequestsQuery, NfrDecision, RequestNfrLicence } from './nfr.schemas.ts';
 import { idParam } from './schemas.ts';
@@ -111,17 +111,8 @@ const list = async (event: HttpEvent<unknown, ListNfrRequestsQuery>) => {
 const decision = async (event: HttpEvent<NfrDecision, unknown, { id: string }>) => {
   const { auth, body } = event;
   if (isPartnerUser(auth) || !hasAnyRole(auth, nfrStaff)) throw new NotFound('The NFR request');
-  const result = await decideAsUser('nfr-request', event.params.id, { id: auth.userId, name: auth.name }, { decision: body.decision, reason: body.reason });
-  switch (result.kind) {
-    case 'invalid':
-      throw new NotFound('A review of this NFR request waiting for you');
-    case 'closed':
-      throw new Conflict(result.message);
-    case 'refused':
-      throw problemOf(result.refusal);
-    case 'decided':
-      return ok({ outcome: result.outcome, request: await detailOf(event.params.id, auth) });
-  }
+  const outcome = await decideThroughApi('nfr-request', event.params.id, auth, { decision: body.decision, reason: body.reason }, 'this NFR request');
+  return ok({ outcome, request: await detailOf(event.params.id, auth) });
 };
 
 const licenceView = (licence: NfrLicence) => licence;
