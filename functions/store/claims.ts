@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { normalizedTitle, type Attachment, type AttachmentKind, type Claim, type ClaimStatus } from '#domain/claims';
 import { historyOf, historyPut, type HistoryEvent } from './history.ts';
-import { db, queryPage, queryPartition, recordOf, tableName, type Item, type Page, type TransactItem } from './table.ts';
+import { db, queryPage, queryPartition, recordOf, setDefined, tableName, type Item, type Page, type TransactItem } from './table.ts';
 
 /**
  * MDF claims. The claim, its attachments, its review levels and its history share
@@ -146,12 +146,7 @@ export const transitionItem = (
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':from': from, ':to': to, ':at': at, ':one': 1 };
   const sets = ['#status = :to', 'updatedAt = :at', 'version = version + :one'];
-  for (const [field, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
-  }
+  setDefined(changes, names, values, sets);
   return {
     Update: {
       TableName: tableName,

@@ -1,7 +1,7 @@
 import { BatchGetCommand, GetCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { openStatuses, type DealRegistration, type RegistrationStatus } from '#domain/deal-registration';
 import { historyOf, historyPut, type HistoryEvent } from './history.ts';
-import { db, queryPage, queryPartition, recordOf, tableName, type Item, type Page, type TransactItem } from './table.ts';
+import { db, queryPage, queryPartition, recordOf, setDefined, tableName, type Item, type Page, type TransactItem } from './table.ts';
 
 /**
  * Deal registrations. The registration, its review levels, its history and its
@@ -161,15 +161,6 @@ type Changes = Partial<
 >;
 
 /** Adds `SET #field = :field` for each defined change. */
-const setChanges = (changes: Changes, names: Record<string, string>, values: Record<string, unknown>, sets: string[]): void => {
-  for (const [field, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
-  }
-};
-
 /**
  * Moves a registration from `from` to `to` (refused when it is no longer `from`),
  * setting `changes` and keeping the status queue index in step.
@@ -185,7 +176,7 @@ export const transitionItem = (
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':from': from, ':to': to, ':queue': `DRSTATUS#${to}`, ':at': at, ':one': 1 };
   const sets = ['#status = :to', 'gsi2pk = :queue', 'updatedAt = :at', 'version = version + :one'];
-  setChanges(changes, names, values, sets);
+  setDefined(changes, names, values, sets);
   return {
     Update: {
       TableName: tableName,
@@ -203,7 +194,7 @@ export const updateItem = (registration: Pick<DealRegistration, 'id'>, status: R
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':status': status, ':at': at, ':one': 1 };
   const sets = ['updatedAt = :at', 'version = version + :one'];
-  setChanges(changes, names, values, sets);
+  setDefined(changes, names, values, sets);
   return {
     Update: {
       TableName: tableName,

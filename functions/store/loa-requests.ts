@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LoaRequest, LoaStatus } from '#domain/loa';
 import { historyOf, historyPut, type HistoryEvent } from './history.ts';
-import { db, queryPage, queryPartition, recordOf, tableName, type Item, type Page, type TransactItem } from './table.ts';
+import { db, queryPage, queryPartition, recordOf, setDefined, tableName, type Item, type Page, type TransactItem } from './table.ts';
 
 /**
  * Letters of Authorization. The request, its approval levels, its history and its
@@ -97,21 +97,12 @@ export const listByStatus = async (status: LoaStatus, limit: number, cursor?: st
 
 type Changes = Partial<Pick<LoaRequest, 'legalInitials' | 'legalApprovedBy' | 'signedBy' | 'signedAt' | 'validity' | 'outcomeReason' | 'decidedAt' | 'letterKey'>>;
 
-const setChanges = (changes: Changes, names: Record<string, string>, values: Record<string, unknown>, sets: string[]): void => {
-  for (const [field, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
-  }
-};
-
 /** Moves a request from `from` to `to` (refused when it is no longer `from`), keeping the status queue in step. */
 export const transitionItem = (request: Pick<LoaRequest, 'id'>, from: LoaStatus, to: LoaStatus, at: string, changes: Changes = {}): TransactItem => {
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':from': from, ':to': to, ':queue': `LOASTATUS#${to}`, ':at': at, ':one': 1 };
   const sets = ['#status = :to', 'gsi2pk = :queue', 'updatedAt = :at', 'version = version + :one'];
-  setChanges(changes, names, values, sets);
+  setDefined(changes, names, values, sets);
   return {
     Update: {
       TableName: tableName,

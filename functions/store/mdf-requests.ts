@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalLevel, MdfRequest, MdfStatus } from '#domain/mdf';
 import { historyOf, historyPut, type HistoryEvent } from './history.ts';
-import { queryPage, queryPartition, recordOf, tableName, db, transact, type Item, type Page, type TransactItem } from './table.ts';
+import { queryPage, queryPartition, recordOf, setDefined, tableName, db, transact, type Item, type Page, type TransactItem } from './table.ts';
 
 /**
  * MDF requests. The request, its approval levels and its history share one
@@ -113,12 +113,7 @@ export const transitionItem = (
     values[':dueKind'] = due.kind;
     values[':dueAt'] = due.at;
   }
-  for (const [field, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
-  }
+  setDefined(changes, names, values, sets);
   const fromNames = from.map((_, index) => `:from${index}`);
   from.forEach((status, index) => (values[`:from${index}`] = status));
   return {

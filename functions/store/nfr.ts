@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LicenceStatus, NfrLicence, NfrRequest, NfrRequestStatus } from '#domain/nfr';
 import { historyOf, historyPut, type HistoryEvent } from './history.ts';
-import { db, queryPage, queryPartition, recordOf, tableName, type Item, type Page, type TransactItem } from './table.ts';
+import { db, queryPage, queryPartition, recordOf, setDefined, tableName, type Item, type Page, type TransactItem } from './table.ts';
 
 /**
  * NFR licence requests, licences and each partner's count of licence users.
@@ -81,12 +81,7 @@ export const decidedItem = (request: NfrRequest, to: Exclude<NfrRequestStatus, '
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':pending': 'Pending', ':to': to, ':at': at, ':one': 1, ':gsi2pk': `NFRSTATUS#${to}` };
   const sets = ['#status = :to', 'decidedAt = :at', 'updatedAt = :at', 'version = version + :one', 'gsi2pk = :gsi2pk'];
-  for (const [field, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    sets.push(`#${field} = :${field}`);
-  }
+  setDefined(changes, names, values, sets);
   return {
     Update: {
       TableName: tableName,

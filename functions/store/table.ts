@@ -78,6 +78,16 @@ export const transactUnlessRefused = async (items: TransactItem[]): Promise<bool
   }
 };
 
+/** Adds `#field = :field` to an update's SET clauses (with its name and value) for every change that is defined. */
+export const setDefined = (changes: object, names: Record<string, string>, values: Record<string, unknown>, sets: string[]): void => {
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+};
+
 export const isConditionFailure = (error: unknown): boolean => (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** A page of records and the cursor of the next page, if any. */
