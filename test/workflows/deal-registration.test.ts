@@ -1,14 +1,6 @@
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  SendTaskFailureCommand,
-  SendTaskSuccessCommand,
-  SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { localStateMachineArn, startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint.ts';
+import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { eventually, namedError, THIRTY_DAYS, workflowHarness } from './support.ts';
 
 /**
  * Every path of statemachines/deal-registration.asl.json, run as deployed (the file
@@ -19,84 +11,22 @@ import { localStateMachineArn, startSfnEndpoint, type SfnEndpoint } from '../../
  * `Denied`; the partner's resubmission answers the resubmission wait the way
  * PUT /deal-registrations/{id} does.
  */
-interface Call {
-  functionName: string;
-  payload: Record<string, unknown>;
-}
-
-const THIRTY_DAYS = 30 * 86_400;
-const DAY_MS = 86_400_000;
 const LEVELS = ['operations', 'esm', 'asm'] as const;
 type Level = (typeof LEVELS)[number];
 
-let endpoint: SfnEndpoint;
-let client: SFNClient;
-let calls: Call[];
-/** Errors the stand-in functions throw, in turn, before they answer normally again. */
-let failures: Map<string, Error[]>;
-let started: string[];
-let clockMs = Date.parse('2026-11-25T15:00:00Z');
-
-const namedError = (name: string, message = name): Error => Object.assign(new Error(message), { name });
-
-beforeAll(async () => {
-  endpoint = await startSfnEndpoint({
-    port: 0,
-    now: () => new Date(clockMs),
-    invoke: async (functionName, payload) => {
-      calls.push({ functionName, payload: payload as Record<string, unknown> });
-      const error = failures.get(functionName)?.shift();
-      if (error) throw error;
-      return {};
-    },
-  });
-  client = new SFNClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await endpoint.close();
-});
-
-beforeEach(() => {
-  calls = [];
-  failures = new Map();
-  started = [];
-});
-
-afterEach(async () => {
-  // No execution of one test waits on into the next (moving the clock there would time it out).
-  for (const executionArn of started) {
-    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status === 'RUNNING') await client.send(new StopExecutionCommand({ executionArn }));
-  }
-});
-
-const eventually = async <T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-};
+const workflow = workflowHarness({ clock: '2026-11-25T15:00:00Z' });
+const { calls, failures, finished, statesEntered, passDays } = workflow;
 
 let counter = 0;
 const start = async (timeouts: { decisionTimeoutSeconds?: number; resubmissionTimeoutSeconds?: number } = {}) => {
   counter += 1;
   const registrationId = `dr_workflow_${counter}`;
-  const execution = await client.send(
-    new StartExecutionCommand({
-      stateMachineArn: localStateMachineArn('deal-registration'),
-      name: registrationId,
-      input: JSON.stringify({ registrationId, decisionTimeoutSeconds: THIRTY_DAYS, resubmissionTimeoutSeconds: THIRTY_DAYS, ...timeouts }),
-    }),
-  );
-  const executionArn = execution.executionArn ?? '';
-  started.push(executionArn);
+  const executionArn = await workflow.start('deal-registration', registrationId, {
+    registrationId,
+    decisionTimeoutSeconds: THIRTY_DAYS,
+    resubmissionTimeoutSeconds: THIRTY_DAYS,
+    ...timeouts,
+  });
   return { registrationId, executionArn };
 };
 
@@ -119,7 +49,7 @@ const nthAsk = async (registrationId: string, n: number, level: Level) => {
 };
 
 const approve = async (registrationId: string, n: number, level: Level) =>
-  client.send(
+  workflow.client.send(
     new SendTaskSuccessCommand({
       taskToken: (await nthAsk(registrationId, n, level)).taskToken,
       output: JSON.stringify({ approvalId: `${registrationId}.${level}`, decision: 'approve', decidedBy: 'u-reviewer' }),
@@ -127,7 +57,7 @@ const approve = async (registrationId: string, n: number, level: Level) =>
   );
 
 const returnToPartner = async (registrationId: string, n: number, level: Level, comments = 'Add the customer’s procurement contact') =>
-  client.send(
+  workflow.client.send(
     new SendTaskSuccessCommand({
       taskToken: (await nthAsk(registrationId, n, level)).taskToken,
       output: JSON.stringify({ approvalId: `${registrationId}.${level}`, decision: 'return', decidedBy: 'u-reviewer', reason: comments }),
@@ -135,40 +65,21 @@ const returnToPartner = async (registrationId: string, n: number, level: Level, 
   );
 
 const deny = async (registrationId: string, n: number, level: Level, reason = 'Opportunity already sourced by GitLab') =>
-  client.send(new SendTaskFailureCommand({ taskToken: (await nthAsk(registrationId, n, level)).taskToken, error: 'Denied', cause: reason }));
+  workflow.client.send(new SendTaskFailureCommand({ taskToken: (await nthAsk(registrationId, n, level)).taskToken, error: 'Denied', cause: reason }));
 
 /** The partner resubmits after the `n`-th return. */
 const resubmit = async (registrationId: string, n: number) =>
-  client.send(
+  workflow.client.send(
     new SendTaskSuccessCommand({
       taskToken: (await nthCall('dr-await-resubmission', registrationId, n)).taskToken,
       output: JSON.stringify({ resubmitted: true, round: n + 1 }),
     }),
   );
 
-const finished = (executionArn: string) =>
-  eventually(async () => {
-    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status === 'RUNNING') throw new Error('still running');
-    return execution;
-  });
-
 const levelsAsked = (registrationId: string) => callsTo('ask-approver', registrationId).map((call) => call.payload.level);
 const partnerTold = (registrationId: string) => callsTo('dr-tell-partner', registrationId).map((call) => call.payload.outcome);
 const notDecided = (registrationId: string) => callsTo('dr-not-decided', registrationId).map((call) => call.payload.why);
 const resubmissionWaits = (registrationId: string) => callsTo('dr-await-resubmission', registrationId).length;
-
-const statesEntered = async (executionArn: string) => {
-  const history = await client.send(new GetExecutionHistoryCommand({ executionArn }));
-  return (history.events ?? []).filter((event) => event.type?.endsWith('StateEntered')).map((event) => event.stateEnteredEventDetails?.name);
-};
-
-/** Moves the shared clock on and lets the endpoint fail the tasks now overdue. */
-const passDays = async (days: number) => {
-  clockMs += days * DAY_MS;
-  endpoint.checkTimeouts();
-  await new Promise((resolve) => setTimeout(resolve, 50));
-};
 
 /** Approves the levels from `from` on, counting asks from `n`. */
 const approveFrom = async (registrationId: string, n: number, from: Level = 'operations') => {
@@ -215,7 +126,7 @@ describe('deal registration review workflow: approval', () => {
     await nthAsk(registrationId, 2, 'esm');
     await new Promise((resolve) => setTimeout(resolve, 50));
     const beforeEsmDecides = levelsAsked(registrationId);
-    await client.send(new StopExecutionCommand({ executionArn }));
+    await workflow.client.send(new StopExecutionCommand({ executionArn }));
 
     // Assess
     expect(order).toEqual(['dr-tell-partner', 'ask-approver']);
@@ -362,13 +273,13 @@ describe('deal registration review workflow: return and resubmission', () => {
     const secondWait = await nthCall('dr-await-resubmission', registrationId, 2);
 
     // Act
-    const stale = await client.send(new SendTaskSuccessCommand({ taskToken: firstWait.taskToken, output: '{}' })).then(
+    const stale = await workflow.client.send(new SendTaskSuccessCommand({ taskToken: firstWait.taskToken, output: '{}' })).then(
       () => undefined,
       (error: Error) => error,
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     const askedAfterStale = levelsAsked(registrationId);
-    await client.send(new StopExecutionCommand({ executionArn }));
+    await workflow.client.send(new StopExecutionCommand({ executionArn }));
 
     // Assess
     expect(secondWait.taskToken).not.toBe(firstWait.taskToken);
@@ -452,7 +363,7 @@ describe('deal registration review workflow: timeouts', () => {
     await finished(executionArn);
 
     // Act
-    const late = await client.send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ resubmitted: true, round: 2 }) })).then(
+    const late = await workflow.client.send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ resubmitted: true, round: 2 }) })).then(
       () => undefined,
       (error: Error) => error,
     );
@@ -473,8 +384,8 @@ describe('deal registration review workflow: stopped and failed', () => {
     const wait = await nthCall('dr-await-resubmission', registrationId);
 
     // Act
-    await client.send(new StopExecutionCommand({ executionArn, error: 'ClosedLost', cause: 'The opportunity was closed lost' }));
-    const late = await client.send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: '{}' })).then(
+    await workflow.client.send(new StopExecutionCommand({ executionArn, error: 'ClosedLost', cause: 'The opportunity was closed lost' }));
+    const late = await workflow.client.send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: '{}' })).then(
       () => undefined,
       (error: Error) => error,
     );
@@ -492,7 +403,7 @@ describe('deal registration review workflow: stopped and failed', () => {
     const { registrationId, executionArn } = await start();
 
     // Act
-    await client.send(new SendTaskFailureCommand({ taskToken: (await nthAsk(registrationId, 1, 'operations')).taskToken, error: 'Rejected', cause: 'unexpected' }));
+    await workflow.client.send(new SendTaskFailureCommand({ taskToken: (await nthAsk(registrationId, 1, 'operations')).taskToken, error: 'Rejected', cause: 'unexpected' }));
     const execution = await finished(executionArn);
 
     // Assess
@@ -542,7 +453,7 @@ describe('deal registration review workflow: stopped and failed', () => {
     const { registrationId, executionArn } = await start();
     await approveFrom(registrationId, 1);
     const execution = await eventually(async () => {
-      const described = await client.send(new DescribeExecutionCommand({ executionArn }));
+      const described = await workflow.client.send(new DescribeExecutionCommand({ executionArn }));
       if (described.status === 'RUNNING') throw new Error('still running');
       return described;
     }, 10_000);

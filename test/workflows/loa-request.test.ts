@@ -1,6 +1,6 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { localStateMachineArn, startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint.ts';
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { eventually, namedError, THIRTY_DAYS, workflowHarness, type Call } from './support.ts';
 
 /**
  * Every path of statemachines/loa-request.asl.json, run as deployed by
@@ -8,24 +8,8 @@ import { localStateMachineArn, startSfnEndpoint, type SfnEndpoint } from '../../
  * that record what the workflow asked for; reviewers decide the way tellWorkflow
  * does (SendTaskSuccess with `approve`, SendTaskFailure with `Denied`).
  */
-interface Call {
-  functionName: string;
-  payload: Record<string, unknown>;
-}
-
-const THIRTY_DAYS = 30 * 86_400;
-const DAY_MS = 86_400_000;
 const LEVELS = ['operations', 'legal', 'pao'] as const;
 type Level = (typeof LEVELS)[number];
-
-let endpoint: SfnEndpoint;
-let client: SFNClient;
-let calls: Call[];
-let failures: Map<string, Error[]>;
-let started: string[];
-let clockMs = Date.parse('2026-11-25T15:00:00Z');
-
-const namedError = (name: string, message = name): Error => Object.assign(new Error(message), { name });
 
 /** Letters whose email went out already: PrepareLetter says there is nothing to send. */
 let lettersSent: Set<string>;
@@ -40,61 +24,18 @@ const answerOf = ({ functionName, payload }: Call): unknown => {
   return {};
 };
 
-beforeAll(async () => {
-  endpoint = await startSfnEndpoint({
-    port: 0,
-    now: () => new Date(clockMs),
-    invoke: async (functionName, payload) => {
-      const call = { functionName, payload: payload as Record<string, unknown> };
-      calls.push(call);
-      const error = failures.get(`${functionName}#${String(call.payload.step)}`)?.shift() ?? failures.get(functionName)?.shift();
-      if (error) throw error;
-      return answerOf(call);
-    },
-  });
-  client = new SFNClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await endpoint.close();
-});
+const workflow = workflowHarness({ clock: '2026-11-25T15:00:00Z', answer: answerOf });
+const { calls, failures, finished, statesEntered, passDays } = workflow;
 
 beforeEach(() => {
-  calls = [];
-  failures = new Map();
   lettersSent = new Set();
-  started = [];
 });
-
-afterEach(async () => {
-  for (const executionArn of started) {
-    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status === 'RUNNING') await client.send(new StopExecutionCommand({ executionArn }));
-  }
-});
-
-const eventually = async <T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-};
 
 let counter = 0;
 const start = async (decisionTimeoutSeconds = THIRTY_DAYS) => {
   counter += 1;
   const loaId = `loa_workflow_${counter}`;
-  const execution = await client.send(
-    new StartExecutionCommand({ stateMachineArn: localStateMachineArn('loa-request'), name: loaId, input: JSON.stringify({ loaId, decisionTimeoutSeconds }) }),
-  );
-  const executionArn = execution.executionArn ?? '';
-  started.push(executionArn);
+  const executionArn = await workflow.start('loa-request', loaId, { loaId, decisionTimeoutSeconds });
   return { loaId, executionArn };
 };
 
@@ -110,7 +51,7 @@ const nthAsk = (loaId: string, n: number, level: Level) =>
   });
 
 const approve = async (loaId: string, level: Level) =>
-  client.send(
+  workflow.client.send(
     new SendTaskSuccessCommand({
       taskToken: (await nthAsk(loaId, LEVELS.indexOf(level) + 1, level)).taskToken,
       output: JSON.stringify({ approvalId: `${loaId}.${level}`, decision: 'approve', decidedBy: 'u-reviewer' }),
@@ -118,31 +59,13 @@ const approve = async (loaId: string, level: Level) =>
   );
 
 const deny = async (loaId: string, level: Level, reason = 'The partner’s contract ended') =>
-  client.send(new SendTaskFailureCommand({ taskToken: (await nthAsk(loaId, LEVELS.indexOf(level) + 1, level)).taskToken, error: 'Denied', cause: reason }));
-
-const finished = (executionArn: string, timeoutMs = 5000) =>
-  eventually(async () => {
-    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status === 'RUNNING') throw new Error('still running');
-    return execution;
-  }, timeoutMs);
+  workflow.client.send(new SendTaskFailureCommand({ taskToken: (await nthAsk(loaId, LEVELS.indexOf(level) + 1, level)).taskToken, error: 'Denied', cause: reason }));
 
 const levelsAsked = (loaId: string) => callsTo('ask-approver', loaId).map((call) => call.payload.level);
 const partnerTold = (loaId: string) => callsTo('loa-tell-partner', loaId).map((call) => call.payload.outcome);
 /** Letters sent: the SendLetter step, with the PDF rendered for this request. */
 const lettersIssued = (loaId: string) => callsTo('loa-issue-letter', loaId).filter((call) => call.payload.step === 'send').length;
 const notDecided = (loaId: string) => callsTo('loa-not-decided', loaId).length;
-
-const statesEntered = async (executionArn: string) => {
-  const history = await client.send(new GetExecutionHistoryCommand({ executionArn }));
-  return (history.events ?? []).filter((event) => event.type?.endsWith('StateEntered')).map((event) => event.stateEnteredEventDetails?.name);
-};
-
-const passDays = async (days: number) => {
-  clockMs += days * DAY_MS;
-  endpoint.checkTimeouts();
-  await new Promise((resolve) => setTimeout(resolve, 50));
-};
 
 describe('Letter of Authorization workflow: signed', () => {
   it('operations confirm, legal approves, the PAO signs: the letter is issued, and the partner was told of the request first', async () => {

@@ -1,6 +1,6 @@
-import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { localStateMachineArn, startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint.ts';
+import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { eventually, THIRTY_DAYS, workflowHarness } from './support.ts';
 
 /**
  * Every path of statemachines/mdf-claim-review.asl.json as deployed, on the local
@@ -8,62 +8,15 @@ import { localStateMachineArn, startSfnEndpoint, type SfnEndpoint } from '../../
  * does: success with `approve` or `return` (naming the missing proof), or the
  * `Denied` error; the upload of the missing file answers the proof wait.
  */
-interface Call {
-  functionName: string;
-  payload: Record<string, unknown>;
-}
-
-const THIRTY_DAYS = 30 * 86_400;
-let endpoint: SfnEndpoint;
-let client: SFNClient;
-let calls: Call[];
-let clockMs = Date.parse('2027-01-13T09:00:00Z');
-
-beforeAll(async () => {
-  endpoint = await startSfnEndpoint({
-    port: 0,
-    now: () => new Date(clockMs),
-    invoke: async (functionName, payload) => {
-      calls.push({ functionName, payload: payload as Record<string, unknown> });
-      return {};
-    },
-  });
-  client = new SFNClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await endpoint.close();
-});
-
-beforeEach(() => {
-  calls = [];
-});
-
-const eventually = async <T>(check: () => T | Promise<T>): Promise<T> => {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-};
+const workflow = workflowHarness({ clock: '2027-01-13T09:00:00Z' });
+const { calls, finished, passDays } = workflow;
 
 let counter = 0;
 const start = async () => {
   counter += 1;
   const claimId = `clm_workflow_${counter}`;
-  const started = await client.send(
-    new StartExecutionCommand({
-      stateMachineArn: localStateMachineArn('mdf-claim-review'),
-      name: claimId,
-      input: JSON.stringify({ claimId, decisionTimeoutSeconds: THIRTY_DAYS, proofTimeoutSeconds: THIRTY_DAYS }),
-    }),
-  );
-  return { claimId, executionArn: started.executionArn ?? '' };
+  const executionArn = await workflow.start('mdf-claim-review', claimId, { claimId, decisionTimeoutSeconds: THIRTY_DAYS, proofTimeoutSeconds: THIRTY_DAYS });
+  return { claimId, executionArn };
 };
 
 const callsTo = (functionName: string, claimId: string) =>
@@ -78,14 +31,7 @@ const nthCall = (functionName: string, claimId: string, n = 1) =>
   });
 
 const review = async (claimId: string, output: Record<string, unknown>, round = 1) =>
-  client.send(new SendTaskSuccessCommand({ taskToken: (await nthCall('ask-approver', claimId, round)).taskToken, output: JSON.stringify(output) }));
-
-const finished = (executionArn: string) =>
-  eventually(async () => {
-    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status === 'RUNNING') throw new Error('still running');
-    return execution;
-  });
+  workflow.client.send(new SendTaskSuccessCommand({ taskToken: (await nthCall('ask-approver', claimId, round)).taskToken, output: JSON.stringify(output) }));
 
 const told = (claimId: string) => callsTo('claim-tell-partner', claimId).map((call) => call.payload.outcome);
 
@@ -108,7 +54,7 @@ describe('MDF claim review workflow', () => {
     const { claimId, executionArn } = await start();
 
     // Act
-    await client.send(new SendTaskFailureCommand({ taskToken: (await nthCall('ask-approver', claimId)).taskToken, error: 'Denied', cause: 'No proof of attendance' }));
+    await workflow.client.send(new SendTaskFailureCommand({ taskToken: (await nthCall('ask-approver', claimId)).taskToken, error: 'Denied', cause: 'No proof of attendance' }));
 
     // Assess
     expect((await finished(executionArn)).status).toBe('SUCCEEDED');
@@ -123,7 +69,7 @@ describe('MDF claim review workflow', () => {
     // Act: the CMM marks the lead list missing; the upload answers the wait; the CMM approves the second time
     await review(claimId, { decision: 'return', reason: 'lead-list' });
     const wait = await nthCall('claim-await-proof', claimId);
-    await client.send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ kind: 'lead-list' }) }));
+    await workflow.client.send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ kind: 'lead-list' }) }));
     await review(claimId, { decision: 'approve' }, 2);
 
     // Assess
@@ -141,9 +87,9 @@ describe('MDF claim review workflow', () => {
     for (const [round, kind] of [[1, 'lead-list'], [2, 'proof-of-performance']] as const) {
       await review(claimId, { decision: 'return', reason: kind }, round);
       const wait = await nthCall('claim-await-proof', claimId, round);
-      await client.send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ kind }) }));
+      await workflow.client.send(new SendTaskSuccessCommand({ taskToken: wait.taskToken, output: JSON.stringify({ kind }) }));
     }
-    await client.send(new SendTaskFailureCommand({ taskToken: (await nthCall('ask-approver', claimId, 3)).taskToken, error: 'Denied', cause: 'Not eligible' }));
+    await workflow.client.send(new SendTaskFailureCommand({ taskToken: (await nthCall('ask-approver', claimId, 3)).taskToken, error: 'Denied', cause: 'Not eligible' }));
 
     // Assess
     expect((await finished(executionArn)).status).toBe('SUCCEEDED');
@@ -157,8 +103,7 @@ describe('MDF claim review workflow', () => {
     await nthCall('ask-approver', claimId);
 
     // Act
-    clockMs += 31 * 86_400_000;
-    endpoint.checkTimeouts();
+    await passDays(31);
 
     // Assess
     expect((await finished(executionArn)).status).toBe('SUCCEEDED');
@@ -173,8 +118,7 @@ describe('MDF claim review workflow', () => {
     await nthCall('claim-await-proof', claimId);
 
     // Act
-    clockMs += 31 * 86_400_000;
-    endpoint.checkTimeouts();
+    await passDays(31);
 
     // Assess
     expect((await finished(executionArn)).status).toBe('SUCCEEDED');

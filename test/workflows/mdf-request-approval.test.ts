@@ -1,14 +1,6 @@
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  SendTaskFailureCommand,
-  SendTaskSuccessCommand,
-  SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { localStateMachineArn, startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint.ts';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { eventually, THIRTY_DAYS, workflowHarness } from './support.ts';
 
 /**
  * Every path of statemachines/mdf-request-approval.asl.json, run as deployed (the
@@ -17,62 +9,15 @@ import { localStateMachineArn, startSfnEndpoint, type SfnEndpoint } from '../../
  * workflow asked for; the approver's decision is given the way the confirm page
  * gives it: SendTaskSuccess, or SendTaskFailure with the error `Denied`.
  */
-interface Call {
-  functionName: string;
-  payload: Record<string, unknown>;
-}
-
-const THIRTY_DAYS = 30 * 86_400;
-let endpoint: SfnEndpoint;
-let client: SFNClient;
-let calls: Call[];
-let clockMs = Date.parse('2026-11-25T09:00:00Z');
-
-beforeAll(async () => {
-  endpoint = await startSfnEndpoint({
-    port: 0,
-    now: () => new Date(clockMs),
-    invoke: async (functionName, payload) => {
-      calls.push({ functionName, payload: payload as Record<string, unknown> });
-      return {};
-    },
-  });
-  client = new SFNClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await endpoint.close();
-});
-
-beforeEach(() => {
-  calls = [];
-});
-
-const eventually = async <T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-};
+const workflow = workflowHarness({ clock: '2026-11-25T09:00:00Z' });
+const { calls, finished, statesEntered, passDays } = workflow;
 
 let counter = 0;
 const start = async (flexi = false) => {
   counter += 1;
   const requestId = `mdf_workflow_${counter}`;
-  const started = await client.send(
-    new StartExecutionCommand({
-      stateMachineArn: localStateMachineArn('mdf-request-approval'),
-      name: requestId,
-      input: JSON.stringify({ requestId, flexi, decisionTimeoutSeconds: THIRTY_DAYS }),
-    }),
-  );
-  return { requestId, executionArn: started.executionArn ?? '' };
+  const executionArn = await workflow.start('mdf-request-approval', requestId, { requestId, flexi, decisionTimeoutSeconds: THIRTY_DAYS });
+  return { requestId, executionArn };
 };
 
 /** The ask of `level` for this request, once the workflow has made it. */
@@ -84,17 +29,10 @@ const askOf = (requestId: string, level: string) =>
   });
 
 const approve = async (requestId: string, level: string) =>
-  client.send(new SendTaskSuccessCommand({ taskToken: (await askOf(requestId, level)).taskToken, output: JSON.stringify({ decision: 'approve' }) }));
+  workflow.client.send(new SendTaskSuccessCommand({ taskToken: (await askOf(requestId, level)).taskToken, output: JSON.stringify({ decision: 'approve' }) }));
 
 const deny = async (requestId: string, level: string, reason: string) =>
-  client.send(new SendTaskFailureCommand({ taskToken: (await askOf(requestId, level)).taskToken, error: 'Denied', cause: reason }));
-
-const finished = (executionArn: string) =>
-  eventually(async () => {
-    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status === 'RUNNING') throw new Error('still running');
-    return execution;
-  });
+  workflow.client.send(new SendTaskFailureCommand({ taskToken: (await askOf(requestId, level)).taskToken, error: 'Denied', cause: reason }));
 
 const levelsAsked = (requestId: string) =>
   calls.filter((call) => call.functionName === 'ask-approver' && call.payload.subjectId === requestId).map((call) => call.payload.level);
@@ -129,7 +67,7 @@ describe('MDF request approval workflow', () => {
     const first = await askOf(requestId, 'cmm');
     await approve(requestId, 'cmm');
     const second = await askOf(requestId, 'marketing-lead');
-    await client.send(new StopExecutionCommand({ executionArn }));
+    await workflow.client.send(new StopExecutionCommand({ executionArn }));
 
     // Assess
     expect(first).toMatchObject({ subject: 'mdf-request', timeoutSeconds: THIRTY_DAYS });
@@ -178,12 +116,9 @@ describe('MDF request approval workflow', () => {
     await askOf(requestId, waitingAt);
 
     // Act: 29 days later nothing happens; 31 days later the wait ends
-    clockMs += 29 * 86_400_000;
-    endpoint.checkTimeouts();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await passDays(29);
     const after29Days = notDecidedRecorded(requestId);
-    clockMs += 2 * 86_400_000;
-    endpoint.checkTimeouts();
+    await passDays(2);
     const execution = await finished(executionArn);
 
     // Assess
@@ -201,8 +136,8 @@ describe('MDF request approval workflow', () => {
     const { taskToken } = await askOf(requestId, 'marketing-lead');
 
     // Act
-    await client.send(new StopExecutionCommand({ executionArn, error: 'Canceled', cause: 'Canceled by the channel marketing manager' }));
-    const late = await client.send(new SendTaskSuccessCommand({ taskToken, output: '{}' })).then(
+    await workflow.client.send(new StopExecutionCommand({ executionArn, error: 'Canceled', cause: 'Canceled by the channel marketing manager' }));
+    const late = await workflow.client.send(new SendTaskSuccessCommand({ taskToken, output: '{}' })).then(
       () => undefined,
       (error: Error) => error,
     );
@@ -221,10 +156,9 @@ describe('MDF request approval workflow', () => {
     // Act
     for (const level of ['cmm', 'marketing-lead', 'program-manager']) await approve(requestId, level);
     await finished(executionArn);
-    const history = await client.send(new GetExecutionHistoryCommand({ executionArn }));
+    const entered = await statesEntered(executionArn);
 
     // Assess
-    const entered = (history.events ?? []).filter((event) => event.type?.endsWith('StateEntered')).map((event) => event.stateEnteredEventDetails?.name);
     expect(entered).toEqual([
       'TellPartnerReceived',
       'AskChannelMarketingManager',

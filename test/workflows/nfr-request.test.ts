@@ -1,6 +1,6 @@
-import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { localStateMachineArn, startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint.ts';
+import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
+import { eventually, namedError, THIRTY_DAYS, workflowHarness } from './support.ts';
 
 /**
  * Every path of statemachines/nfr-request.asl.json as deployed, on the local
@@ -9,79 +9,15 @@ import { localStateMachineArn, startSfnEndpoint, type SfnEndpoint } from '../../
  * `Denied` error. A refusal on the page (over the limit at decision time) answers
  * nothing: the workflow keeps waiting for a decision.
  */
-interface Call {
-  functionName: string;
-  payload: Record<string, unknown>;
-}
-
-const THIRTY_DAYS = 30 * 86_400;
-let endpoint: SfnEndpoint;
-let client: SFNClient;
-let calls: Call[];
-let failures: Map<string, Error[]>;
-let started: string[];
-let clockMs = Date.parse('2027-03-01T09:00:00Z');
-
-const namedError = (name: string, message = name): Error => Object.assign(new Error(message), { name });
-
-beforeAll(async () => {
-  endpoint = await startSfnEndpoint({
-    port: 0,
-    now: () => new Date(clockMs),
-    invoke: async (functionName, payload) => {
-      calls.push({ functionName, payload: payload as Record<string, unknown> });
-      const error = failures.get(functionName)?.shift();
-      if (error) throw error;
-      return {};
-    },
-  });
-  client = new SFNClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await endpoint.close();
-});
-
-beforeEach(() => {
-  calls = [];
-  failures = new Map();
-  started = [];
-});
-
-afterEach(async () => {
-  // No execution of one test waits on into the next (moving the clock there would time it out).
-  for (const executionArn of started) {
-    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status === 'RUNNING') await client.send(new StopExecutionCommand({ executionArn }));
-  }
-});
-
-const eventually = async <T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-};
+const workflow = workflowHarness({ clock: '2027-03-01T09:00:00Z' });
+const { calls, failures, start: startExecution, finished, passDays } = workflow;
 
 let counter = 0;
 const start = async () => {
   counter += 1;
   const requestId = `nfr_workflow_${counter}`;
-  const execution = await client.send(
-    new StartExecutionCommand({
-      stateMachineArn: localStateMachineArn('nfr-request'),
-      name: requestId,
-      input: JSON.stringify({ requestId, decisionTimeoutSeconds: THIRTY_DAYS }),
-    }),
-  );
-  started.push(execution.executionArn ?? '');
-  return { requestId, executionArn: execution.executionArn ?? '' };
+  const executionArn = await startExecution('nfr-request', requestId, { requestId, decisionTimeoutSeconds: THIRTY_DAYS });
+  return { requestId, executionArn };
 };
 
 const callsTo = (functionName: string, requestId: string) =>
@@ -94,13 +30,6 @@ const ask = (requestId: string) =>
     return call.payload as { taskToken: string; subject: string; level: string; timeoutSeconds: number };
   });
 
-const finished = (executionArn: string, timeoutMs = 5000) =>
-  eventually(async () => {
-    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (execution.status === 'RUNNING') throw new Error('still running');
-    return execution;
-  }, timeoutMs);
-
 const told = (requestId: string) => callsTo('nfr-tell', requestId).map((call) => call.payload.outcome);
 const notDecided = (requestId: string) => callsTo('nfr-not-decided', requestId);
 
@@ -110,7 +39,7 @@ describe('NFR request workflow', () => {
     const { requestId, executionArn } = await start();
 
     // Act
-    await client.send(new SendTaskSuccessCommand({ taskToken: (await ask(requestId)).taskToken, output: JSON.stringify({ decision: 'approve' }) }));
+    await workflow.client.send(new SendTaskSuccessCommand({ taskToken: (await ask(requestId)).taskToken, output: JSON.stringify({ decision: 'approve' }) }));
 
     // Assess
     expect((await finished(executionArn)).status).toBe('SUCCEEDED');
@@ -124,7 +53,7 @@ describe('NFR request workflow', () => {
     const { requestId, executionArn } = await start();
 
     // Act
-    await client.send(new SendTaskFailureCommand({ taskToken: (await ask(requestId)).taskToken, error: 'Denied', cause: 'Not an Authorized partner any more' }));
+    await workflow.client.send(new SendTaskFailureCommand({ taskToken: (await ask(requestId)).taskToken, error: 'Denied', cause: 'Not an Authorized partner any more' }));
 
     // Assess
     expect((await finished(executionArn)).status).toBe('SUCCEEDED');
@@ -136,10 +65,10 @@ describe('NFR request workflow', () => {
     const { requestId, executionArn } = await start();
     const { taskToken } = await ask(requestId);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const waiting = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const waiting = await workflow.client.send(new DescribeExecutionCommand({ executionArn }));
 
     // Act
-    await client.send(new SendTaskFailureCommand({ taskToken, error: 'Denied', cause: 'Over the NFR limit' }));
+    await workflow.client.send(new SendTaskFailureCommand({ taskToken, error: 'Denied', cause: 'Over the NFR limit' }));
 
     // Assess
     expect(waiting.status).toBe('RUNNING');
@@ -154,8 +83,7 @@ describe('NFR request workflow', () => {
     await ask(requestId);
 
     // Act
-    clockMs += 31 * 86_400_000;
-    endpoint.checkTimeouts();
+    await passDays(31);
 
     // Assess
     expect((await finished(executionArn)).status).toBe('SUCCEEDED');
@@ -169,7 +97,7 @@ describe('NFR request workflow', () => {
     const { requestId, executionArn } = await start();
 
     // Act
-    await client.send(new SendTaskSuccessCommand({ taskToken: (await ask(requestId)).taskToken, output: JSON.stringify({ decision: 'approve' }) }));
+    await workflow.client.send(new SendTaskSuccessCommand({ taskToken: (await ask(requestId)).taskToken, output: JSON.stringify({ decision: 'approve' }) }));
 
     // Assess
     expect((await finished(executionArn, 10_000)).status).toBe('SUCCEEDED');
@@ -182,7 +110,7 @@ describe('NFR request workflow', () => {
     const { requestId, executionArn } = await start();
 
     // Act
-    await client.send(new SendTaskSuccessCommand({ taskToken: (await ask(requestId)).taskToken, output: JSON.stringify({ decision: 'approve' }) }));
+    await workflow.client.send(new SendTaskSuccessCommand({ taskToken: (await ask(requestId)).taskToken, output: JSON.stringify({ decision: 'approve' }) }));
     const execution = await finished(executionArn);
 
     // Assess
