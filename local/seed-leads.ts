@@ -2,6 +2,7 @@ import type { Campaign } from '../functions/domain/campaigns.ts';
 import type { LeadRow } from '../functions/domain/lead-rows.ts';
 import type { Lead } from '../functions/domain/leads.ts';
 import type { User } from '../functions/domain/people.ts';
+import { person } from './seed-people.ts';
 import type { SeededUser } from './seed.ts';
 
 /**
@@ -12,19 +13,6 @@ import type { SeededUser } from './seed.ts';
  * gets Joint, MDF (accepted on arrival) and Partner Sponsored leads; some are held
  * back with their reasons. Ids are fixed so the README and tests can name them.
  */
-const person = (id: string, name: string, email: string, extra: Partial<User>, at: string): User => ({
-  id,
-  name,
-  email,
-  privileges: [],
-  roles: [],
-  active: true,
-  version: 1,
-  createdAt: at,
-  updatedAt: at,
-  ...extra,
-});
-
 export const leadPeople = (at: string): User[] => [
   person('usr_mo', 'Mo Marketing-Ops', 'marketing.ops@channel.example', { roles: ['marketing-operations'], managerId: 'usr_admin' }, at),
   person('usr_lena', 'Lena Contact', 'leads@acme.example', { partnerId: 'ptr_acme', privileges: ['opportunityAdmin'] }, at),

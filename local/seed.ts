@@ -5,6 +5,7 @@ import { emptyChecklist, type MarketingReadyChecklist, type Partner } from '../f
 import type { InternalRole, User } from '../functions/domain/people.ts';
 import type { Region } from '../functions/domain/regions.ts';
 import { leadPeople, leadRoles, seedLeads } from './seed-leads.ts';
+import { person } from './seed-people.ts';
 
 /**
  * Seed data for the local stack, written through the product's own store modules:
@@ -37,19 +38,6 @@ const partnersToSeed = (at: string): Partner[] => {
     { ...base, id: 'ptr_bigfour', legalName: 'BigFour Consulting', homeRegion: 'EMEA', track: 'Select', status: 'Authorized', global: true, partnerType: 'gsi', salesTrainingsCompleted: 0, marketingReady: emptyChecklist() },
   ];
 };
-
-const person = (id: string, name: string, email: string, extra: Partial<User>, at: string): User => ({
-  id,
-  name,
-  email,
-  privileges: [],
-  roles: [],
-  active: true,
-  version: 1,
-  createdAt: at,
-  updatedAt: at,
-  ...extra,
-});
 
 const regionsToSeed: Region[] = ['AMER', 'EMEA', 'APAC', 'PUBSEC'];
 const approverRoles: { role: InternalRole; key: string; title: string }[] = [

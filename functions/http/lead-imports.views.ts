@@ -1,6 +1,7 @@
 import { percentDone, type LeadImport, type ResultRow } from '#domain/lead-imports';
 import type { HistoryEvent } from '#store/history';
 import type { Page } from '#store/table';
+import { historyView } from './history.views.ts';
 
 /** How a lead import is shown to marketing operations. */
 export const importView = (job: LeadImport, extra: { rows?: Page<ResultRow>; history?: readonly HistoryEvent[] } = {}) => ({
@@ -17,16 +18,6 @@ export const importView = (job: LeadImport, extra: { rows?: Page<ResultRow>; his
   ...(job.partnersNotified !== undefined ? { partnersNotified: job.partnersNotified } : {}),
   ...(job.error ? { error: job.error } : {}),
   ...(extra.rows ? { rows: { items: extra.rows.items, ...(extra.rows.nextCursor ? { nextCursor: extra.rows.nextCursor } : {}) } } : {}),
-  ...(extra.history
-    ? {
-        history: extra.history.map((event) => ({
-          at: event.at,
-          by: event.by.name,
-          action: event.action,
-          ...(event.from ? { from: event.from } : {}),
-          ...(event.to ? { to: event.to } : {}),
-          ...(event.reason ? { reason: event.reason } : {}),
-        })),
-      }
-    : {}),
+  // Imports have no review levels; marketing operations read the names of who did what.
+  ...(extra.history ? { history: historyView(extra.history, 'internal', []) } : {}),
 });
